@@ -1,0 +1,76 @@
+import { awscdk, DependencyType, javascript } from 'projen';
+
+// Versions we test against; peers stay as low as cdk-nag 3 allows.
+const CDK_FLOOR = '2.257.0';
+const CDK_TESTED = '2.276.0';
+const CDK_CLI = '2.1148.1'; // the CLI that reads aws-cdk-lib 2.276 assemblies
+const CDK_NAG = '3.0.2';
+
+const CLI_FLAGS = '--no-notices --no-version-reporting';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-opex',
+  description:
+    'AWS CDK constructs that ship every service operable from day one: alarms, dashboards, runbooks, safe rollouts and checks for the Well-Architected Operational Excellence pillar.',
+  author: 'cdk-opex maintainers',
+  authorAddress: 'maintainers@cdk-opex.dev',
+  repositoryUrl: 'https://example.invalid/cdk-opex.git',
+  keywords: ['cdk', 'operational-excellence', 'well-architected', 'cloudwatch', 'codedeploy', 'ssm', 'runbooks', 'cdk-nag'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+  jsiiVersion: '~6.0.0',
+
+  cdkVersion: CDK_FLOOR,
+  // Test against a newer aws-cdk-lib than the peer floor (strict CloudFormation validation).
+  peerDependencyOptions: { pinnedDevDependency: false },
+  peerDeps: [`cdk-nag@^${CDK_NAG}`],
+  devDeps: [
+    `aws-cdk-lib@${CDK_TESTED}`,
+    `cdk-nag@${CDK_NAG}`,
+    `aws-cdk@${CDK_CLI}`,
+  ],
+
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+    },
+  },
+  gitignore: ['demo.out/', 'cdk.out/', 'bench.out/'],
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'bench/', 'demo.out/', 'bench.out/', '.ci/'] },
+});
+
+// projen drops constructs from the build deps; tests and the demo need it.
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// The registry we install from lacks most platform builds of unrs-resolver 1.13.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// Lint the demo and benchmark too.
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
+
+const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
+
+project.addTask('demo', {
+  description: 'Synthesize the example app with the CDK CLI and AwsSolutionsChecks, then print a summary per service',
+  steps: [
+    { exec: 'rm -rf demo.out' },
+    { exec: `cdk synth --quiet --app "${tsNode} examples/app.ts" --output demo.out ${CLI_FLAGS}` },
+    { exec: `${tsNode} examples/summary.ts demo.out` },
+  ],
+});
+
+project.addTask('bench', {
+  description: 'Synthesize stacks of 1, 10 and 50 OperationalFunctions and print size and speed per service',
+  exec: `${tsNode} bench/synth.ts`,
+});
+
+project.synth();
