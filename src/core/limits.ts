@@ -1,0 +1,45 @@
+/**
+ * Service limits cdk-opex designs against. Every check that guards one of these
+ * refers to the constant by name, so the numbers live in one place.
+ */
+export class Limits {
+  /** Resources in one CloudFormation stack. */
+  public static readonly CFN_RESOURCES_PER_STACK = 500;
+  /** Template body size CloudFormation accepts when uploaded through S3, in bytes. */
+  public static readonly CFN_TEMPLATE_BYTES = 1_000_000;
+  /** Widgets on one CloudWatch dashboard. */
+  public static readonly DASHBOARD_WIDGETS = 500;
+  /** Longest span (period x evaluation periods) for alarms whose period is under an hour, in seconds. */
+  public static readonly ALARM_EVALUATION_SPAN_SECONDS = 86_400;
+  /** Alarms in one CodeDeploy deployment group's alarm configuration. */
+  public static readonly DEPLOYMENT_GROUP_ALARMS = 10;
+  /** Targets on one EventBridge rule. */
+  public static readonly RULE_TARGETS = 5;
+  /** Characters in one EventBridge event pattern. */
+  public static readonly EVENT_PATTERN_CHARS = 2_048;
+  /** Characters in a CloudWatch alarm name. */
+  public static readonly ALARM_NAME_CHARS = 255;
+  /** Characters in a CloudWatch alarm description. */
+  public static readonly ALARM_DESCRIPTION_CHARS = 1_024;
+  /** Longest CodeDeploy time-based canary or linear interval, in minutes. */
+  public static readonly CODEDEPLOY_INTERVAL_MINUTES = 2_880;
+
+  private constructor() {}
+}
+
+/**
+ * List prices (us-east-1, USD per month) used for cost estimates of the
+ * operational resources cdk-opex creates.
+ */
+export class ListPrices {
+  /** A standard-resolution metric alarm, per metric it evaluates. */
+  public static readonly STANDARD_ALARM_PER_METRIC = 0.1;
+  /** A high-resolution metric alarm, per metric it evaluates. */
+  public static readonly HIGH_RESOLUTION_ALARM_PER_METRIC = 0.3;
+  /** A composite alarm. */
+  public static readonly COMPOSITE_ALARM = 0.5;
+  /** A dashboard beyond the first three free ones in an account. */
+  public static readonly DASHBOARD = 3;
+
+  private constructor() {}
+}

@@ -1,0 +1,17 @@
+import { IConstruct } from 'constructs';
+import { matchingString } from './validate';
+
+/** Tag keys that say who owns a resource (Well-Architected OPS02-BP01). */
+export const OWNERSHIP_TAGS = {
+  service: 'service',
+  team: 'team',
+};
+
+/**
+ * A service or team name: it goes into alarm names, dashboard titles and tags,
+ * so it must be a literal of characters all of them accept.
+ */
+export function ownershipName(scope: IConstruct, prop: string, value: string): string {
+  return matchingString(scope, prop, value, /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    '1-64 letters, digits, - or _, starting with a letter or digit');
+}

@@ -1,0 +1,258 @@
+import { ArnFormat, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { Limits } from '../core/limits';
+import { invalidProp } from '../core/validate';
+import { RolloutStrategy } from '../deployments/rollout-strategy';
+import { Runbook } from '../runbooks/runbook';
+
+/** Construct id of the hub, a direct child of its stack. */
+const HUB_ID = 'CdkOpexOperations';
+/** Key of the service catalog in the template's Metadata section. */
+export const CATALOG_METADATA_KEY = 'cdk-opex';
+
+/** Properties of an {@link OperationsHub}. */
+export interface OperationsHubProps {
+  /**
+   * Topic the stack's health alarms notify.
+   * @default - a new topic encrypted with a new customer-managed KMS key, SSL-only
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Name of the operations dashboard; further dashboards, when one would pass
+   * CloudWatch's widget limit, get `-2`, `-3`, ...
+   * @default - `<stack name>-operations`
+   */
+  readonly dashboardName?: string;
+}
+
+/** What the hub records about one service, for the report, the checks and the demo. */
+export interface ServiceRecord {
+  /** The service's name, as in its `service` tag. */
+  readonly serviceName: string;
+  /** Kind of service, e.g. `lambda`. */
+  readonly kind: string;
+  /**
+   * Owning team, as in its `team` tag.
+   * @default - none given
+   */
+  readonly team?: string;
+  /** The construct holding everything the service adds. */
+  readonly scope: IConstruct;
+  /** Alarms on the service's signals, by signal name. */
+  readonly signalAlarms: { [signal: string]: cloudwatch.IAlarm };
+  /** The composite alarm that pages. */
+  readonly healthAlarm: cloudwatch.IAlarm;
+  /** Seconds from the start of a total outage until the health alarm fires. */
+  readonly detectionSeconds: number;
+  /** Rollout strategy of the service's deployments. */
+  readonly rollout: RolloutStrategy;
+  /** Alarms that stop and roll back a deployment. */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
+  /** Runbooks that respond to the service's events, with what starts each. */
+  readonly responses: RunbookResponse[];
+}
+
+/** A runbook and the event that starts it. */
+export interface RunbookResponse {
+  /** The runbook. */
+  readonly runbook: Runbook;
+  /** The event that starts it, in words. */
+  readonly trigger: string;
+}
+
+/**
+ * What the services of one stack share: the alarm topic, the operations dashboards,
+ * the CodeDeploy application and role, and one copy of each runbook. Found (or
+ * created) with `OperationsHub.of(scope)`; a per-service copy of any of these is a bug.
+ */
+export class OperationsHub extends Construct {
+  /** The hub of `scope`'s stack, created on first use. */
+  public static of(scope: IConstruct): OperationsHub {
+    const stack = Stack.of(scope);
+    const existing = stack.node.children.find((c): c is OperationsHub => c instanceof OperationsHub);
+    return existing ?? new OperationsHub(stack, HUB_ID);
+  }
+
+  /** Topic the health alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** Services registered in this stack, in the order they were added. */
+  public readonly services: ServiceRecord[] = [];
+  private readonly dashboardName: string;
+  private readonly _dashboards: cloudwatch.Dashboard[] = [];
+  private dashboardWidgets = 0;
+  private _lambdaApplication?: codedeploy.LambdaApplication;
+  private _deploymentRole?: iam.Role;
+  private readonly deploymentConfigs = new Map<string, codedeploy.ILambdaDeploymentConfig>();
+  private readonly runbooks = new Map<string, Runbook>();
+
+  constructor(scope: Construct, id: string, props: OperationsHubProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (scope !== stack) {
+      invalidProp(this, 'scope', 'an OperationsHub belongs directly to its stack: `new OperationsHub(stack, id)`');
+    }
+    if (stack.node.children.some((c) => c !== this && c instanceof OperationsHub)) {
+      invalidProp(this, 'scope', `stack ${stack.node.path} already has an OperationsHub; create yours before any service, or use OperationsHub.of(scope)`);
+    }
+    this.dashboardName = props.dashboardName ?? `${stack.stackName}-operations`;
+    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+
+    stack.templateOptions.metadata = {
+      ...stack.templateOptions.metadata,
+      [CATALOG_METADATA_KEY]: Lazy.any({ produce: () => this.renderCatalog() }),
+    };
+  }
+
+  /** Dashboards holding the services' sections, in order. */
+  public get dashboards(): cloudwatch.Dashboard[] {
+    return [...this._dashboards];
+  }
+
+  /** Records a service so the catalog, report and checks know of it. */
+  public registerService(record: ServiceRecord): void {
+    if (this.services.some((s) => s.serviceName === record.serviceName)) {
+      invalidProp(record.scope, 'serviceName', `'${record.serviceName}' is already a service of this stack; service names must be unique`);
+    }
+    this.services.push(record);
+  }
+
+  /**
+   * Adds a service's widgets to the operations dashboard, starting a new dashboard
+   * when this one would pass CloudWatch's widget limit. Returns the dashboard used.
+   */
+  public addDashboardSection(widgets: cloudwatch.IWidget[]): cloudwatch.Dashboard {
+    if (widgets.length > Limits.DASHBOARD_WIDGETS) {
+      invalidProp(this, 'widgets', `a section of ${widgets.length} widgets cannot fit on one dashboard (limit ${Limits.DASHBOARD_WIDGETS})`);
+    }
+    let dashboard = this._dashboards[this._dashboards.length - 1];
+    if (!dashboard || this.dashboardWidgets + widgets.length > Limits.DASHBOARD_WIDGETS) {
+      const n = this._dashboards.length + 1;
+      dashboard = new cloudwatch.Dashboard(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
+        dashboardName: n === 1 ? this.dashboardName : `${this.dashboardName}-${n}`,
+      });
+      this._dashboards.push(dashboard);
+      this.dashboardWidgets = 0;
+    }
+    dashboard.addWidgets(...widgets);
+    this.dashboardWidgets += widgets.length;
+    return dashboard;
+  }
+
+  /** The CodeDeploy application every Lambda deployment group of the stack belongs to. */
+  public get lambdaApplication(): codedeploy.LambdaApplication {
+    this._lambdaApplication ??= new codedeploy.LambdaApplication(this, 'LambdaApplication');
+    return this._lambdaApplication;
+  }
+
+  /**
+   * The role CodeDeploy assumes for the stack's deployment groups. It starts empty;
+   * each deployment group adds statements scoped to its own alias and alarms.
+   */
+  public get deploymentRole(): iam.Role {
+    this._deploymentRole ??= new iam.Role(this, 'DeploymentRole', {
+      description: 'Lets CodeDeploy shift traffic between versions of this stack\'s Lambda aliases and read their alarms',
+      assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+    });
+    return this._deploymentRole;
+  }
+
+  /** The deployment configuration for a rollout strategy; custom ones are created once per stack. */
+  public lambdaDeploymentConfig(strategy: RolloutStrategy): codedeploy.ILambdaDeploymentConfig {
+    const predefined = strategy._predefinedLambdaConfig();
+    if (predefined) return predefined;
+    const key = strategy.key;
+    let config = this.deploymentConfigs.get(key);
+    if (!config) {
+      config = new codedeploy.LambdaDeploymentConfig(this, `DeploymentConfig-${key}`, {
+        trafficRouting: strategy._trafficRouting(),
+      });
+      this.deploymentConfigs.set(key, config);
+    }
+    return config;
+  }
+
+  /**
+   * The stack's single copy of a runbook, made by `create` on first use.
+   * @internal
+   */
+  public _sharedRunbook(id: string, create: (scope: Construct, id: string) => Runbook): Runbook {
+    let runbook = this.runbooks.get(id);
+    if (!runbook) {
+      runbook = create(this, id);
+      this.runbooks.set(id, runbook);
+    }
+    return runbook;
+  }
+
+  private createAlarmTopic(): sns.Topic {
+    const stack = Stack.of(this);
+    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the cdk-opex alarm topic; CloudWatch may use it to publish alarms',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'], // in a key policy, '*' is the key itself
+    }));
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${stack.stackName} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    return topic;
+  }
+
+  /** Alarm actions for the stack's topic. */
+  public get topicAction(): cloudwatch.IAlarmAction {
+    return new cw_actions.SnsAction(this.alarmTopic);
+  }
+
+  private renderCatalog(): unknown {
+    const stack = Stack.of(this);
+    const logicalId = (c: IConstruct): string => {
+      const resource = CfnResource.isCfnResource(c) ? c : c.node.defaultChild;
+      // Alarms imported by ARN have no resource in this stack: name them instead.
+      return resource && CfnResource.isCfnResource(resource) ? stack.getLogicalId(resource) : (c as cloudwatch.IAlarm).alarmName;
+    };
+    return {
+      version: 1,
+      shared: { path: this.node.path, resources: countResources(this) },
+      services: this.services.map((s) => ({
+        name: s.serviceName,
+        kind: s.kind,
+        team: s.team,
+        path: s.scope.node.path,
+        resources: countResources(s.scope),
+        detectionSeconds: s.detectionSeconds,
+        healthAlarm: logicalId(s.healthAlarm),
+        signalAlarms: Object.fromEntries(Object.entries(s.signalAlarms).map(([signal, a]) => [signal, logicalId(a)])),
+        deployment: {
+          strategy: s.rollout.describe(),
+          rollbackAlarms: s.rollbackAlarms.map(logicalId),
+        },
+        responses: s.responses.map((r) => ({ runbook: logicalId(r.runbook.document), trigger: r.trigger })),
+      })),
+    };
+  }
+}
+
+function countResources(scope: IConstruct): number {
+  return scope.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+}

@@ -1,0 +1,242 @@
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { Limits } from '../core/limits';
+import { OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
+import { invalidProp, literalSeconds, matchingString, positiveNumber } from '../core/validate';
+import { createLambdaDeploymentGroup } from '../deployments/lambda-deployment';
+import { RolloutStrategy } from '../deployments/rollout-strategy';
+import { OperationsHub } from '../hub/operations-hub';
+import { AlarmEvaluation, createSignalAlarm, detectionSeconds, validateEvaluation } from '../observability/alarm-factory';
+import { createHealthAlarm } from '../observability/health-alarm';
+import { consoleLinks } from '../observability/links';
+import { Runbook } from '../runbooks/runbook';
+import { SsmAutomationTarget } from '../runbooks/ssm-automation-target';
+import { Triggers } from '../runbooks/triggers';
+import {
+  LAMBDA_DEFAULTS, LAMBDA_KIND, LAMBDA_RUNBOOKS, lambdaAlarmSpecs, lambdaDashboardWidgets, lambdaLogGroupName,
+  lambdaSignals, lambdaTimeout,
+} from '../services/lambda';
+
+/** An OpsItem the health alarm opens in OpsCenter. */
+export interface OpsItemOptions {
+  /** Severity of the OpsItem. */
+  readonly severity: cw_actions.OpsItemSeverity;
+  /**
+   * @default OpsItemCategory.AVAILABILITY
+   */
+  readonly category?: cw_actions.OpsItemCategory;
+}
+
+/** Properties of an {@link OperationalFunction}. */
+export interface OperationalFunctionProps {
+  /** The function to operate. Its `currentVersion` is what the alias rolls out. */
+  readonly lambdaFunction: lambda.Function;
+  /**
+   * Service name, used in alarm names, the dashboard and the `service` tag.
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+  /**
+   * Owning team, set as the `team` tag.
+   * @default - no team tag
+   */
+  readonly team?: string;
+  /**
+   * Name of the alias that serves traffic; point callers at it.
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+  /**
+   * How new versions reach users.
+   * @default RolloutStrategy.DEFAULT (canary: 10% for 5 minutes, then 100%)
+   */
+  readonly rollout?: RolloutStrategy;
+  /**
+   * Error rate, in percent of invocations, at which the errors alarm fires (0 < x <= 100).
+   * @default 5
+   */
+  readonly errorRateThreshold?: number;
+  /**
+   * p99 duration at which the latency alarm fires; must be below the function's timeout.
+   * @default - 80% of the function's timeout
+   */
+  readonly latencyThreshold?: Duration;
+  /**
+   * Throttled invocations per period at which the throttles alarm fires.
+   * @default 1
+   */
+  readonly throttleThreshold?: number;
+  /**
+   * Period of every alarm: 10, 20 or 30 seconds or a multiple of a minute.
+   * @default Duration.minutes(1)
+   */
+  readonly alarmPeriod?: Duration;
+  /**
+   * Periods each alarm looks at (N of "M out of N").
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * Breaching periods that fire an alarm (M of "M out of N"). With the defaults an
+   * outage is detected within 3 minutes: 2 periods plus a minute of metric delay.
+   * @default 2
+   */
+  readonly datapointsToAlarm?: number;
+  /**
+   * Open an OpsItem when the health alarm fires, besides notifying the topic.
+   * @default - no OpsItem from the alarm (the diagnostics runbook still records one)
+   */
+  readonly opsItem?: OpsItemOptions;
+  /**
+   * More alarms that stop and roll back a deployment (a deployment group takes 10 in all).
+   * @default - only the service's signal alarms
+   */
+  readonly additionalRollbackAlarms?: cloudwatch.IAlarm[];
+}
+
+/**
+ * A Lambda function operable from day one: golden-signal alarms and a composite
+ * health alarm on a `live` alias, a canary rollout that rolls back on those alarms,
+ * a dashboard section, and a diagnostics runbook started when the service turns
+ * unhealthy. Shared pieces come from the stack's {@link OperationsHub}.
+ */
+export class OperationalFunction extends Construct {
+  /** The service's name. */
+  public readonly serviceName: string;
+  /** The alias that serves traffic; its version is what CodeDeploy rolls out. */
+  public readonly alias: lambda.Alias;
+  /** Alarms on the golden signals (errors, latency, throttles). */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** Composite alarm over the signal alarms: the one that pages. */
+  public readonly healthAlarm: cloudwatch.CompositeAlarm;
+  /** The deployment group that rolls out new versions and rolls back on alarm. */
+  public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  /** The dashboard holding this service's section (shared by the stack's services). */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Runbooks that respond to this service (shared documents, scoped to it). */
+  public readonly runbooks: Runbook[];
+  /** Rules that start the runbooks. */
+  public readonly responseRules: events.Rule[];
+  /** How long after a total outage begins the health alarm fires. */
+  public readonly detectionTime: Duration;
+  /** The stack's operations hub. */
+  public readonly hub: OperationsHub;
+
+  constructor(scope: Construct, id: string, props: OperationalFunctionProps) {
+    super(scope, id);
+    const fn = props.lambdaFunction;
+    this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
+    const aliasName = matchingString(this, 'aliasName', props.aliasName ?? 'live', /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/,
+      'an alias name: letters, digits, - and _, not only digits');
+    const evaluation: AlarmEvaluation = {
+      period: props.alarmPeriod ?? Duration.minutes(1),
+      evaluationPeriods: props.evaluationPeriods ?? 3,
+      datapointsToAlarm: props.datapointsToAlarm ?? 2,
+    };
+    validateEvaluation(this, evaluation);
+    const timeout = lambdaTimeout(fn);
+    const thresholds = {
+      errorRatePercent: positiveNumber(this, 'errorRateThreshold', props.errorRateThreshold ?? LAMBDA_DEFAULTS.errorRatePercent),
+      latency: props.latencyThreshold ?? Duration.millis(timeout.toMilliseconds() * LAMBDA_DEFAULTS.latencyShareOfTimeout),
+      throttles: positiveNumber(this, 'throttleThreshold', props.throttleThreshold ?? LAMBDA_DEFAULTS.throttles),
+    };
+    if (thresholds.errorRatePercent > 100) {
+      invalidProp(this, 'errorRateThreshold', `is a percentage of invocations and must be at most 100 (got ${thresholds.errorRatePercent})`);
+    }
+    validateLatency(this, thresholds.latency, timeout);
+    this.hub = OperationsHub.of(this);
+
+    this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
+    const signals = lambdaSignals(fn, this.alias, evaluation.period);
+    const namePrefix = `${Stack.of(this).stackName}-${this.serviceName}`;
+    const diagnostics = this.hub._sharedRunbook(LAMBDA_RUNBOOKS.diagnostics.id, LAMBDA_RUNBOOKS.diagnostics.create);
+    const logGroupName = lambdaLogGroupName(fn);
+    LAMBDA_RUNBOOKS.diagnostics.allow(diagnostics, fn, logGroupName);
+
+    const specs = lambdaAlarmSpecs(signals, thresholds, aliasName);
+    this.alarms = specs.map((spec) => createSignalAlarm(this, {
+      serviceName: this.serviceName,
+      namePrefix,
+      response: `Feeds ${namePrefix}-health, which pages, and rolls back a deployment in progress.`,
+    }, spec, evaluation));
+    this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
+
+    this.healthAlarm = createHealthAlarm(this, {
+      alarmName: `${namePrefix}-health`,
+      serviceName: this.serviceName,
+      signalAlarms: this.alarms,
+      response: `Response: the ${LAMBDA_RUNBOOKS.diagnostics.id} runbook starts and records diagnostics on an OpsItem.`,
+      actions: [this.hub.topicAction, ...(props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
+        props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [])],
+      okActions: [this.hub.topicAction],
+    });
+
+    const rollout = props.rollout ?? RolloutStrategy.DEFAULT;
+    const rollbackAlarms = [...this.alarms, ...(props.additionalRollbackAlarms ?? [])];
+    if (rollbackAlarms.length > Limits.DEPLOYMENT_GROUP_ALARMS) {
+      invalidProp(this, 'additionalRollbackAlarms', `a deployment group takes at most ${Limits.DEPLOYMENT_GROUP_ALARMS} alarms; `
+        + `the ${this.alarms.length} signal alarms and ${rollbackAlarms.length - this.alarms.length} more make ${rollbackAlarms.length}`);
+    }
+    this.deploymentGroup = createLambdaDeploymentGroup(this, {
+      hub: this.hub, fn, alias: this.alias, rollout, alarms: rollbackAlarms,
+    });
+
+    this.runbooks = [diagnostics];
+    this.responseRules = [new events.Rule(this, 'OnUnhealthy', {
+      description: `Starts the ${LAMBDA_RUNBOOKS.diagnostics.id} runbook when ${namePrefix}-health goes into ALARM`,
+      eventPattern: Triggers.alarmEntersAlarm(this.healthAlarm),
+      targets: [new SsmAutomationTarget(diagnostics, {
+        parameters: {
+          FunctionName: [fn.functionName],
+          AliasName: [aliasName],
+          LogGroupName: [logGroupName],
+          ServiceName: [this.serviceName],
+          AlarmName: [events.EventField.fromPath('$.detail.alarmName')],
+        },
+      })],
+    })];
+
+    const links = consoleLinks(this);
+    this.dashboard = this.hub.addDashboardSection(lambdaDashboardWidgets({
+      serviceName: this.serviceName,
+      team: props.team,
+      detectionSeconds: this.detectionTime.toSeconds(),
+      rollout: rollout.describe(),
+      runbookUrl: links.runbook(diagnostics),
+      deploymentGroupUrl: links.deploymentGroup(this.deploymentGroup),
+    }, signals, thresholds, timeout, [this.healthAlarm, ...this.alarms]));
+
+    const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
+    for (const target of [this, fn]) {
+      Tags.of(target).add(OWNERSHIP_TAGS.service, this.serviceName);
+      if (team) Tags.of(target).add(OWNERSHIP_TAGS.team, team);
+    }
+
+    this.hub.registerService({
+      serviceName: this.serviceName,
+      kind: LAMBDA_KIND,
+      team,
+      scope: this,
+      signalAlarms: Object.fromEntries(this.alarms.map((a, i) => [specs[i].signal, a])),
+      healthAlarm: this.healthAlarm,
+      detectionSeconds: this.detectionTime.toSeconds(),
+      rollout,
+      rollbackAlarms,
+      responses: [{ runbook: diagnostics, trigger: `${namePrefix}-health enters ALARM` }],
+    });
+  }
+}
+
+function validateLatency(scope: Construct, latency: Duration, timeout: Duration): void {
+  const seconds = literalSeconds(scope, 'latencyThreshold', latency);
+  positiveNumber(scope, 'latencyThreshold', seconds);
+  if (latency.toMilliseconds() >= timeout.toMilliseconds()) {
+    invalidProp(scope, 'latencyThreshold', `must be below the function's timeout of ${timeout.toMilliseconds()} ms `
+      + `(got ${latency.toMilliseconds()} ms): duration never passes the timeout, so the alarm could never fire`);
+  }
+}

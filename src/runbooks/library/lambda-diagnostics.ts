@@ -1,0 +1,137 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../../core/nag';
+import { Runbook } from '../runbook';
+import { RunbookStep, StepOutputType } from '../step';
+
+/** How far back the runbook looks for errors in the function's logs. */
+const LOOKBACK_MINUTES = 15;
+
+const COLLECT_SCRIPT = `
+import time
+import boto3
+
+def collect(events, context):
+    lam = boto3.client('lambda')
+    logs = boto3.client('logs')
+    name = events['FunctionName']
+    current = events['CurrentVersion']
+    versions = []
+    for page in lam.get_paginator('list_versions_by_function').paginate(FunctionName=name):
+        versions += [v['Version'] for v in page['Versions'] if v['Version'].isdigit()]
+    older = sorted(int(v) for v in versions if current.isdigit() and int(v) < int(current))
+    reserved = lam.get_function_concurrency(FunctionName=name).get('ReservedConcurrentExecutions')
+    since = int((time.time() - ${LOOKBACK_MINUTES} * 60) * 1000)
+    try:
+        found = logs.filter_log_events(
+            logGroupName=events['LogGroupName'], startTime=since, limit=50,
+            filterPattern='?ERROR ?Error ?Exception ?"Task timed out"')['events']
+        errors = [e['message'].strip()[:300] for e in found]
+    except logs.exceptions.ResourceNotFoundException:
+        errors = []
+    return {
+        'PreviousVersion': str(older[-1]) if older else 'none',
+        'ReservedConcurrency': 'unreserved' if reserved is None else str(reserved),
+        'RecentErrorCount': len(errors),
+        'RecentErrors': '\\n'.join(errors[-10:]) or 'none in the last ${LOOKBACK_MINUTES} minutes',
+    }
+`;
+
+/**
+ * Gathers what a responder asks first when a function is unhealthy (which version
+ * serves the alias, the one before it, concurrency, recent errors) and records it
+ * on an OpsItem. Read-only: it changes nothing on the function.
+ */
+export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Runbook {
+  const runbook = new Runbook(scope, id, {
+    description: 'cdk-opex: gather diagnostics for an unhealthy Lambda function (alias version, previous version, '
+      + `reserved concurrency, errors logged in the last ${LOOKBACK_MINUTES} minutes) and record them on an OpsItem.`,
+    parameters: [
+      { name: 'FunctionName', description: 'Name of the function.' },
+      { name: 'AliasName', description: 'Alias that serves traffic.', defaultValue: 'live' },
+      { name: 'LogGroupName', description: 'Log group the function writes to.' },
+      { name: 'ServiceName', description: 'Service the function belongs to.' },
+      { name: 'AlarmName', description: 'Alarm that started this runbook.', defaultValue: 'manual start' },
+    ],
+    steps: [
+      RunbookStep.executeAwsApi({
+        name: 'DescribeAlias',
+        description: 'Which version the alias serves now, and any weighted routing of a rollout in progress.',
+        service: 'lambda',
+        api: 'GetAlias',
+        inputs: { FunctionName: '{{ FunctionName }}', Name: '{{ AliasName }}' },
+        outputs: [{ name: 'CurrentVersion', selector: '$.FunctionVersion' }],
+      }),
+      RunbookStep.executeScript({
+        name: 'CollectDiagnostics',
+        description: 'Previous version, reserved concurrency and recent errors from the logs.',
+        handler: 'collect',
+        script: COLLECT_SCRIPT,
+        inputs: {
+          FunctionName: '{{ FunctionName }}',
+          CurrentVersion: '{{ DescribeAlias.CurrentVersion }}',
+          LogGroupName: '{{ LogGroupName }}',
+        },
+        outputs: [
+          { name: 'PreviousVersion', selector: '$.Payload.PreviousVersion' },
+          { name: 'ReservedConcurrency', selector: '$.Payload.ReservedConcurrency' },
+          { name: 'RecentErrorCount', selector: '$.Payload.RecentErrorCount', type: StepOutputType.INTEGER },
+          { name: 'RecentErrors', selector: '$.Payload.RecentErrors' },
+        ],
+      }),
+      RunbookStep.executeAwsApi({
+        name: 'RecordOpsItem',
+        description: 'Open an OpsItem carrying the diagnostics; repeated alarms add to the same one.',
+        service: 'ssm',
+        api: 'CreateOpsItem',
+        inputs: {
+          Title: '{{ ServiceName }} is unhealthy ({{ AlarmName }})',
+          Source: 'cdk-opex',
+          Category: 'Availability',
+          Severity: '2',
+          Description: [
+            '{{ AlarmName }} went into ALARM for function {{ FunctionName }}.',
+            'Alias {{ AliasName }} serves version {{ DescribeAlias.CurrentVersion }}; the previous version is {{ CollectDiagnostics.PreviousVersion }}.',
+            'Reserved concurrency: {{ CollectDiagnostics.ReservedConcurrency }}.',
+            `Errors logged in the last ${LOOKBACK_MINUTES} minutes: {{ CollectDiagnostics.RecentErrorCount }}.`,
+          ].join('\n'),
+          OperationalData: {
+            '/aws/dedup': { Type: 'SearchableString', Value: '{"dedupString":"cdk-opex:{{ FunctionName }}:unhealthy"}' },
+            'cdk-opex:function': { Type: 'SearchableString', Value: '{{ FunctionName }}' },
+            'cdk-opex:current-version': { Type: 'String', Value: '{{ DescribeAlias.CurrentVersion }}' },
+            'cdk-opex:previous-version': { Type: 'String', Value: '{{ CollectDiagnostics.PreviousVersion }}' },
+            'cdk-opex:recent-errors': { Type: 'String', Value: '{{ CollectDiagnostics.RecentErrors }}' },
+          },
+        },
+        outputs: [{ name: 'OpsItemId', selector: '$.OpsItemId' }],
+      }),
+    ],
+    outputs: ['RecordOpsItem.OpsItemId', 'DescribeAlias.CurrentVersion', 'CollectDiagnostics.PreviousVersion'],
+  });
+
+  // ssm:CreateOpsItem has no resource-level permission, so it cannot be scoped further.
+  runbook.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CreateOpsItem'], resources: ['*'] }));
+  acknowledgeWildcardResource(runbook.role.node.findChild('DefaultPolicy'), '*',
+    'ssm:CreateOpsItem has no resource-level permission; the role can only create OpsItems, not read or change others.');
+  return runbook;
+}
+
+/** Lets the diagnostics runbook read one function and its logs, and nothing else. */
+export function allowLambdaDiagnostics(runbook: Runbook, fn: lambda.IFunction, logGroupName: string): void {
+  runbook.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['lambda:GetAlias', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency'],
+    resources: [fn.functionArn],
+  }));
+  // Log group ARNs end in ':*' in IAM (the group's streams); it names one group only.
+  const logGroupArn = Stack.of(runbook).formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: `${logGroupName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  runbook.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroupArn] }));
+  acknowledgeWildcardResource(runbook.role.node.findChild('DefaultPolicy'), logGroupArn,
+    'The trailing :* is how IAM names the streams of one log group; the statement reads only this function\'s logs.');
+}

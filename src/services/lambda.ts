@@ -1,0 +1,154 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SignalAlarmSpec } from '../observability/alarm-factory';
+import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook } from '../runbooks/library/lambda-diagnostics';
+
+/**
+ * The Lambda service kind: its golden signals, default thresholds, dashboard
+ * section and the runbooks that respond to it. Everything cdk-opex knows about
+ * Lambda lives here.
+ */
+export const LAMBDA_KIND = 'lambda';
+
+/** Default alarm thresholds for a Lambda function. */
+export const LAMBDA_DEFAULTS = {
+  /** Error rate, in percent of invocations, at which the errors alarm fires. */
+  errorRatePercent: 5,
+  /** p99 duration alarm threshold as a share of the function's timeout. */
+  latencyShareOfTimeout: 0.8,
+  /** Throttled invocations per period at which the throttles alarm fires. */
+  throttles: 1,
+  /** Lambda's own default timeout, when the function sets none. */
+  timeout: Duration.seconds(3),
+};
+
+/** Runbooks that respond to a Lambda service, one shared document per stack each. */
+export const LAMBDA_RUNBOOKS = {
+  diagnostics: { id: 'LambdaDiagnostics', create: createLambdaDiagnosticsRunbook, allow: allowLambdaDiagnostics },
+};
+
+/** Thresholds a Lambda service's alarms use. */
+export interface LambdaThresholds {
+  readonly errorRatePercent: number;
+  readonly latency: Duration;
+  readonly throttles: number;
+}
+
+/** The metrics an operator reads to judge a Lambda service. */
+export interface LambdaSignals {
+  readonly invocations: cloudwatch.IMetric;
+  readonly errors: cloudwatch.IMetric;
+  readonly errorRate: cloudwatch.IMetric;
+  readonly latencyP50: cloudwatch.IMetric;
+  readonly latencyP90: cloudwatch.IMetric;
+  readonly latencyP99: cloudwatch.IMetric;
+  readonly throttles: cloudwatch.IMetric;
+  readonly concurrency: cloudwatch.IMetric;
+}
+
+/** The function's timeout, or Lambda's default when it sets none. */
+export function lambdaTimeout(fn: lambda.Function): Duration {
+  return fn.timeout ?? LAMBDA_DEFAULTS.timeout;
+}
+
+/**
+ * Golden signals measured on the alias, so they judge exactly the traffic users
+ * send, including a new version's share during a rollout.
+ */
+export function lambdaSignals(fn: lambda.IFunction, alias: lambda.IAlias, period: Duration): LambdaSignals {
+  const invocations = alias.metricInvocations({ period, statistic: cloudwatch.Stats.SUM });
+  const errors = alias.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
+  const latency = (p: number) => alias.metricDuration({ period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}` });
+  return {
+    invocations,
+    errors,
+    errorRate: new cloudwatch.MathExpression({
+      // No invocations is no error; FILL covers minutes with invocations but no Errors datapoint.
+      expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)',
+      usingMetrics: { invocations, errors },
+      period,
+      label: 'error rate (%)',
+    }),
+    latencyP50: latency(50),
+    latencyP90: latency(90),
+    latencyP99: latency(99),
+    throttles: alias.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
+    concurrency: fn.metric('ConcurrentExecutions', { period, statistic: cloudwatch.Stats.MAXIMUM }),
+  };
+}
+
+/** The alarms a Lambda service gets, one per golden signal that users feel. */
+export function lambdaAlarmSpecs(signals: LambdaSignals, thresholds: LambdaThresholds, aliasName: string): SignalAlarmSpec[] {
+  const latencyMs = thresholds.latency.toMilliseconds();
+  return [
+    {
+      signal: 'errors',
+      metric: signals.errorRate,
+      threshold: thresholds.errorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `Error rate on alias ${aliasName} is at or above ${thresholds.errorRatePercent}% of invocations. Impact: callers get errors.`,
+      detectsOutage: true,
+    },
+    {
+      signal: 'latency',
+      metric: signals.latencyP99,
+      threshold: latencyMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `p99 duration on alias ${aliasName} is at or above ${latencyMs} ms. Impact: slow responses; near the timeout, requests fail.`,
+      detectsOutage: false,
+    },
+    {
+      signal: 'throttles',
+      metric: signals.throttles,
+      threshold: thresholds.throttles,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `At least ${thresholds.throttles} invocations per period on alias ${aliasName} are throttled. Impact: requests are rejected or retried late.`,
+      detectsOutage: false,
+    },
+  ];
+}
+
+/** Links shown at the top of a service's dashboard section. */
+export interface SectionLinks {
+  readonly serviceName: string;
+  readonly team?: string;
+  readonly detectionSeconds: number;
+  readonly rollout: string;
+  readonly runbookUrl: string;
+  readonly deploymentGroupUrl: string;
+}
+
+/** The service's dashboard section: what it does, how it fails, and its alarms' states. */
+export function lambdaDashboardWidgets(links: SectionLinks, signals: LambdaSignals, thresholds: LambdaThresholds,
+  timeout: Duration, alarms: cloudwatch.IAlarm[]): cloudwatch.IWidget[] {
+  const graph = (title: string, left: cloudwatch.IMetric[], annotations: cloudwatch.HorizontalAnnotation[] = [], right: cloudwatch.IMetric[] = []) =>
+    new cloudwatch.GraphWidget({ title: `${links.serviceName}: ${title}`, left, right, leftAnnotations: annotations, width: 8, height: 6 });
+  const owner = links.team ? ` · team **${links.team}**` : '';
+  return [
+    new cloudwatch.TextWidget({
+      width: 24,
+      height: 2,
+      markdown: [
+        `## ${links.serviceName} (Lambda)${owner}`,
+        `Outage detected within ${links.detectionSeconds} s · rollout ${links.rollout} · `
+          + `[diagnostics runbook](${links.runbookUrl}) · [deployment group](${links.deploymentGroupUrl})`,
+      ].join('\n'),
+    }),
+    graph('traffic (invocations)', [signals.invocations]),
+    graph('errors', [signals.errors], [], [signals.errorRate]),
+    graph('latency (ms)', [signals.latencyP50, signals.latencyP90, signals.latencyP99], [
+      { value: thresholds.latency.toMilliseconds(), label: 'alarm' },
+      { value: timeout.toMilliseconds(), label: 'timeout', color: cloudwatch.Color.RED },
+    ]),
+    graph('throttles', [signals.throttles], [{ value: thresholds.throttles, label: 'alarm' }]),
+    graph('concurrency (max)', [signals.concurrency]),
+    new cloudwatch.AlarmStatusWidget({ title: `${links.serviceName}: alarms`, alarms, width: 8, height: 6 }),
+  ];
+}
+
+/** Log group the function writes to: its logging config's, or Lambda's default. */
+export function lambdaLogGroupName(fn: lambda.Function): string {
+  const config = (fn.node.defaultChild as lambda.CfnFunction).loggingConfig as lambda.CfnFunction.LoggingConfigProperty | undefined;
+  return config?.logGroup ?? `/aws/lambda/${fn.functionName}`;
+}
