@@ -1,4 +1,4 @@
-import { awscdk, DependencyType, javascript } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 // Versions we test against; peers stay as low as cdk-nag 3 allows.
 const CDK_FLOOR = '2.257.0';
@@ -53,9 +53,13 @@ project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 // The registry we install from lacks most platform builds of unrs-resolver 1.13.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
-// Lint the demo and benchmark too.
-project.eslint?.addLintPattern('examples');
-project.eslint?.addLintPattern('bench');
+// Lint the demo and benchmark too; each folder gets a tsconfig so the linter's project service finds it.
+for (const dir of ['examples', 'bench']) {
+  project.eslint?.addLintPattern(dir);
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
+}
 
 const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
 

@@ -1,0 +1,103 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Limits, OperationalFunction, OperationsHub } from '../src';
+import { plainFunction, strictApp, strictStack } from './support/stacks';
+
+function stackWith(services: number): Stack {
+  const stack = strictStack();
+  for (let i = 0; i < services; i++) {
+    new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: plainFunction(stack, `Fn${i}`) });
+  }
+  return stack;
+}
+
+function countByType(stack: Stack): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values(Template.fromStack(stack).toJSON().Resources) as any[]) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+  return counts;
+}
+
+describe('OperationsHub', () => {
+  test('services of one stack share the topic, key, runbook, roles, CodeDeploy application and dashboard', () => {
+    const counts = countByType(stackWith(2));
+    expect(counts).toMatchObject({
+      'AWS::SNS::Topic': 1,
+      'AWS::KMS::Key': 1,
+      'AWS::SSM::Document': 1,
+      'AWS::CodeDeploy::Application': 1,
+      'AWS::CloudWatch::Dashboard': 1,
+      // runbook role, runbook start role, deployment role, and the two test functions' own roles
+      'AWS::IAM::Role': 5,
+      'AWS::CodeDeploy::DeploymentGroup': 2,
+      'AWS::CloudWatch::CompositeAlarm': 2,
+    });
+  });
+
+  test('each service adds a fixed number of resources', () => {
+    const total = (n: number) => Object.values(countByType(stackWith(n))).reduce((a, b) => a + b, 0);
+    const [one, two, three, five] = [1, 2, 3, 5].map(total);
+    const perService = two - one;
+    // alias, 3 alarms, health alarm, deployment group, rule; plus the test's function, role and version
+    expect(perService).toBe(7 + 3);
+    expect(three - two).toBe(perService);
+    expect(five - three).toBe(2 * perService);
+  });
+
+  test('of() finds the one hub of a stack; a second hub is rejected', () => {
+    const stack = strictStack();
+    const a = OperationsHub.of(stack);
+    const fnScope = new Stack(stack.node.root as any, 'Other');
+    expect(OperationsHub.of(stack)).toBe(a);
+    expect(OperationsHub.of(fnScope)).not.toBe(a);
+    expect(() => new OperationsHub(stack, 'Another')).toThrow(/Shop\/Another: invalid `scope`: stack Shop already has an OperationsHub/);
+    expect(() => new OperationsHub(a, 'Nested')).toThrow(/invalid `scope`: an OperationsHub belongs directly to its stack/);
+  });
+
+  test('a hub created first with an existing topic is the one services use', () => {
+    const stack = strictStack();
+    const topic = new sns.Topic(stack, 'Pager', { enforceSSL: true });
+    new OperationsHub(stack, 'Ops', { alarmTopic: topic, dashboardName: 'shop-ops' });
+    new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    t.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: stack.getLogicalId(topic.node.defaultChild as any) }] });
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-ops' });
+  });
+
+  test('sections that would pass 500 widgets start a new dashboard', () => {
+    const stack = new Stack(strictApp(), 'Big');
+    const hub = OperationsHub.of(stack);
+    const section = (i: number) => Array.from({ length: 7 }, (_, j) => new cloudwatch.TextWidget({ markdown: `s${i} w${j}` }));
+    const sections = Math.ceil(Limits.DASHBOARD_WIDGETS / 7) + 1; // 73 sections, 511 widgets
+    const used = Array.from({ length: sections }, (_, i) => hub.addDashboardSection(section(i)));
+    expect(hub.dashboards).toHaveLength(2);
+    expect(used[70]).toBe(hub.dashboards[0]); // 71 sections = 497 widgets fit
+    expect(used[71]).toBe(hub.dashboards[1]);
+    const dashboards = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[];
+    const widgets = dashboards.map((d) => JSON.parse(d.Properties.DashboardBody).widgets.length);
+    expect(widgets).toEqual([497, 14]);
+    expect(dashboards.map((d) => d.Properties.DashboardName)).toEqual(['Big-operations', 'Big-operations-2']);
+    expect(() => hub.addDashboardSection(Array.from({ length: 501 }, () => new cloudwatch.TextWidget({ markdown: 'x' }))))
+      .toThrow(/invalid `widgets`: a section of 501 widgets cannot fit on one dashboard/);
+  });
+
+  test('the template carries a catalog of the stack\'s services', () => {
+    const stack = strictStack();
+    new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), team: 'payments' });
+    const catalog = Template.fromStack(stack).toJSON().Metadata['cdk-opex'];
+    expect(catalog.shared.resources).toBe(12);
+    expect(catalog.services).toEqual([expect.objectContaining({
+      name: 'Checkout',
+      kind: 'lambda',
+      team: 'payments',
+      resources: 7,
+      detectionSeconds: 180,
+      deployment: expect.objectContaining({ strategy: 'canary: 10% for 5 min, then 100%' }),
+      responses: [expect.objectContaining({ trigger: 'Shop-Checkout-health enters ALARM' })],
+    })]);
+    expect(catalog.services[0].deployment.rollbackAlarms).toHaveLength(3);
+  });
+});

@@ -1,0 +1,49 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** An app that fails synth on any CloudFormation schema finding. */
+export function strictApp(): App {
+  return new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true } });
+}
+
+export function strictStack(id = 'Shop'): Stack {
+  return new Stack(strictApp(), id, { env: { account: '123456789012', region: 'us-east-1' } });
+}
+
+/** A plain function as an app team would write it. */
+export function plainFunction(scope: Construct, id: string, timeout = Duration.seconds(10)): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    timeout,
+  });
+}
+
+export function template(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** A sample event from ../shared/fixtures/events, parsed. */
+export function fixtureEvent(name: string): any {
+  const file = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'events', name);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Resources of one type in a template, by logical id. */
+export function resourcesOf(t: Template, type: string): Record<string, any> {
+  return t.findResources(type);
+}
+
+/** A CloudFormation value as text: joins joined, references shown as <LogicalId>. */
+export function flat(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(flat).join(value['Fn::Join'][0]);
+  if (value?.Ref) return `<${value.Ref}>`;
+  if (value?.['Fn::GetAtt']) return `<${value['Fn::GetAtt'].join('.')}>`;
+  return JSON.stringify(value);
+}
