@@ -207,6 +207,17 @@ describe('OperationalFunction props', () => {
     expect(service.detectionTime.toSeconds()).toBe(30 * 3 + 60);
   });
 
+  test.each([
+    ['no timeout (Lambda\'s 3 s)', null, undefined, 2400],
+    ['a 7 s timeout', Duration.seconds(7), undefined, 5600],
+    ['a sub-second threshold', Duration.seconds(3), Duration.millis(800), 800],
+  ])('latency threshold with %s', (_case, timeout, latencyThreshold, expected) => {
+    const stack = strictStack();
+    const fn = plainFunction(stack, 'Fn', timeout);
+    new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn, latencyThreshold });
+    expect(alarmBySignal(Template.fromStack(stack), 'latency').Threshold).toBe(expected);
+  });
+
   test('an OpsItem action is added to the health alarm', () => {
     const stack = strictStack();
     new OperationalFunction(stack, 'Checkout', {

@@ -52,10 +52,10 @@ export function matchingString(scope: IConstruct | string, prop: string, value: 
   return value;
 }
 
-/** A literal duration, returned in whole seconds. */
-export function literalSeconds(scope: IConstruct | string, prop: string, value: Duration): number {
+/** A literal duration, returned in milliseconds (any duration converts to them exactly). */
+export function literalMillis(scope: IConstruct | string, prop: string, value: Duration): number {
   if (value.isUnresolved()) {
     invalidProp(scope, prop, 'must be a literal duration, not a token resolved at deploy time');
   }
-  return value.toSeconds();
+  return value.toMilliseconds();
 }

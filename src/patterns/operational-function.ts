@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Limits } from '../core/limits';
 import { OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
-import { invalidProp, literalSeconds, matchingString, positiveNumber } from '../core/validate';
+import { invalidProp, literalMillis, matchingString, positiveNumber } from '../core/validate';
 import { createLambdaDeploymentGroup } from '../deployments/lambda-deployment';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsHub } from '../hub/operations-hub';
@@ -225,6 +225,7 @@ export class OperationalFunction extends Construct {
       signalAlarms: Object.fromEntries(this.alarms.map((a, i) => [specs[i].signal, a])),
       healthAlarm: this.healthAlarm,
       detectionSeconds: this.detectionTime.toSeconds(),
+      deploymentGroup: this.deploymentGroup,
       rollout,
       rollbackAlarms,
       responses: [{ runbook: diagnostics, trigger: `${namePrefix}-health enters ALARM` }],
@@ -233,10 +234,10 @@ export class OperationalFunction extends Construct {
 }
 
 function validateLatency(scope: Construct, latency: Duration, timeout: Duration): void {
-  const seconds = literalSeconds(scope, 'latencyThreshold', latency);
-  positiveNumber(scope, 'latencyThreshold', seconds);
-  if (latency.toMilliseconds() >= timeout.toMilliseconds()) {
+  const millis = literalMillis(scope, 'latencyThreshold', latency);
+  positiveNumber(scope, 'latencyThreshold', millis);
+  if (millis >= timeout.toMilliseconds()) {
     invalidProp(scope, 'latencyThreshold', `must be below the function's timeout of ${timeout.toMilliseconds()} ms `
-      + `(got ${latency.toMilliseconds()} ms): duration never passes the timeout, so the alarm could never fire`);
+      + `(got ${millis} ms): duration never passes the timeout, so the alarm could never fire`);
   }
 }
