@@ -99,5 +99,6 @@ describe('OperationsHub', () => {
       responses: [expect.objectContaining({ trigger: 'Shop-Checkout-health enters ALARM' })],
     })]);
     expect(catalog.services[0].deployment.rollbackAlarms).toHaveLength(3);
+    expect(catalog.services[0].deployment.group).toMatch(/^CheckoutDeploymentGroup[0-9A-F]{8}$/);
   });
 });

@@ -50,6 +50,8 @@ export interface ServiceRecord {
   readonly healthAlarm: cloudwatch.IAlarm;
   /** Seconds from the start of a total outage until the health alarm fires. */
   readonly detectionSeconds: number;
+  /** The deployment group (or other construct) that rolls out new versions. */
+  readonly deploymentGroup: IConstruct;
   /** Rollout strategy of the service's deployments. */
   readonly rollout: RolloutStrategy;
   /** Alarms that stop and roll back a deployment. */
@@ -229,7 +231,7 @@ export class OperationsHub extends Construct {
     const logicalId = (c: IConstruct): string => {
       const resource = CfnResource.isCfnResource(c) ? c : c.node.defaultChild;
       // Alarms imported by ARN have no resource in this stack: name them instead.
-      return resource && CfnResource.isCfnResource(resource) ? stack.getLogicalId(resource) : (c as cloudwatch.IAlarm).alarmName;
+      return resource && CfnResource.isCfnResource(resource) ? stack.getLogicalId(resource) : (c as cloudwatch.IAlarm).alarmName ?? c.node.path;
     };
     return {
       version: 1,
@@ -244,6 +246,7 @@ export class OperationsHub extends Construct {
         healthAlarm: logicalId(s.healthAlarm),
         signalAlarms: Object.fromEntries(Object.entries(s.signalAlarms).map(([signal, a]) => [signal, logicalId(a)])),
         deployment: {
+          group: logicalId(s.deploymentGroup),
           strategy: s.rollout.describe(),
           rollbackAlarms: s.rollbackAlarms.map(logicalId),
         },
