@@ -75,6 +75,7 @@ project.addTask('demo', {
 project.addTask('bench', {
   description: 'Synthesize stacks of 1, 10 and 50 OperationalFunctions and print size and speed per service',
   exec: `${tsNode} bench/synth.ts`,
+  receiveArgs: true,
 });
 
 project.synth();

@@ -45,6 +45,25 @@ describe('OperationsHub', () => {
     expect(five - three).toBe(2 * perService);
   });
 
+  test('shared roles merge services into statements of at most 30 resources, so policies stay small as a stack grows', () => {
+    const t = Template.fromStack(stackWith(40));
+    const documents = [
+      ...Object.values(t.findResources('AWS::IAM::Policy')),
+      ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')),
+    ].map((p: any) => p.Properties.PolicyDocument);
+    const statements = documents.flatMap((d) => d.Statement);
+    const resourceCount = (st: any) => (Array.isArray(st.Resource) ? st.Resource.length : 1);
+    expect(Math.max(...statements.map(resourceCount))).toBeLessThanOrEqual(30);
+    // 40 functions and 40 aliases: 80 ARNs in three statements, not 40 statements.
+    const aliasStatements = statements.filter((st: any) => [st.Action].flat().includes('lambda:UpdateAlias'));
+    expect(aliasStatements.map(resourceCount)).toEqual([30, 30, 20]);
+    // The services' own alarms are one pattern, however many services there are.
+    const describe = statements.filter((st: any) => st.Action === 'cloudwatch:DescribeAlarms');
+    expect(describe.map(resourceCount)).toEqual([1]);
+    // CDK moves whole statements to managed policies past its size estimate: two here, far under IAM's 10 per role.
+    expect(Object.keys(t.findResources('AWS::IAM::ManagedPolicy')).length).toBeLessThanOrEqual(2);
+  });
+
   test('of() finds the one hub of a stack; a second hub is rejected', () => {
     const stack = strictStack();
     const a = OperationsHub.of(stack);

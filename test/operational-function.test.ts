@@ -246,7 +246,12 @@ describe('OperationalFunction props', () => {
     const [, group] = only(t, 'AWS::CodeDeploy::DeploymentGroup');
     expect(group.Properties.DeploymentConfigName).toBe('CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
     expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(4);
-    expect(group.Properties.AlarmConfiguration.Alarms).toContainEqual({ Name: { Ref: stack.getLogicalId(upstream.node.defaultChild as any) } });
+    const upstreamId = stack.getLogicalId(upstream.node.defaultChild as any);
+    expect(group.Properties.AlarmConfiguration.Alarms).toContainEqual({ Name: { Ref: upstreamId } });
+    // CodeDeploy may read the extra alarm too: it is not named `<stack>-...`.
+    const describe = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .find((st: any) => st.Action === 'cloudwatch:DescribeAlarms');
+    expect(describe.Resource).toContainEqual({ 'Fn::GetAtt': [upstreamId, 'Arn'] });
   });
 
   test('the log group the function is configured with is the one the runbook reads', () => {

@@ -25,15 +25,16 @@ export function nagText(value: unknown): string {
 }
 
 /**
- * Acknowledges the AwsSolutions-IAM5 finding for one wildcard resource on `policy`.
+ * Acknowledges the AwsSolutions-IAM5 finding for one wildcard resource in the
+ * policies of `role` (its default policy and any overflow policies CDK splits off).
  * The finding id embeds the resolved resource, which is only final once references
  * between stacks are settled, so it is computed when the tree is validated.
  */
-export function acknowledgeWildcardResource(policy: IConstruct, resource: string, reason: string): void {
-  policy.node.addValidation({
+export function acknowledgeWildcardResource(role: IConstruct, resource: string, reason: string): void {
+  role.node.addValidation({
     validate: () => {
-      const finding = nagText(Stack.of(policy).resolve(resource));
-      Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+      const finding = nagText(Stack.of(role).resolve(resource));
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
       return [];
     },
   });

@@ -1,9 +1,9 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { RolloutStrategy } from './rollout-strategy';
+import { allowOnResources } from '../core/merged-policy';
 import { OperationsHub } from '../hub/operations-hub';
 
 /** What a Lambda deployment group needs. */
@@ -14,6 +14,8 @@ export interface LambdaDeploymentOptions {
   readonly rollout: RolloutStrategy;
   /** Alarms that stop the rollout and roll it back. */
   readonly alarms: cloudwatch.IAlarm[];
+  /** Those of `alarms` that cdk-opex named (`<stack>-...`). */
+  readonly ownAlarms: cloudwatch.IAlarm[];
 }
 
 /**
@@ -25,14 +27,12 @@ export interface LambdaDeploymentOptions {
  */
 export function createLambdaDeploymentGroup(scope: Construct, options: LambdaDeploymentOptions): codedeploy.LambdaDeploymentGroup {
   const role = options.hub.deploymentRole;
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
-    resources: [options.fn.functionArn, options.alias.functionArn],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['cloudwatch:DescribeAlarms'],
-    resources: options.alarms.map((a) => a.alarmArn),
-  }));
+  allowOnResources(role, ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+    [options.fn.functionArn, options.alias.functionArn]);
+  // The stack's own alarms are all named `<stack>-...`: one constant statement covers them.
+  const own = options.hub.ownAlarmsArn;
+  const others = options.alarms.filter((a) => !options.ownAlarms.includes(a)).map((a) => a.alarmArn);
+  allowOnResources(role, ['cloudwatch:DescribeAlarms'], [own, ...others]);
   const group = new codedeploy.LambdaDeploymentGroup(scope, 'DeploymentGroup', {
     alias: options.alias,
     application: options.hub.lambdaApplication,
@@ -42,6 +42,7 @@ export function createLambdaDeploymentGroup(scope: Construct, options: LambdaDep
     // Immutable view: the L2 would otherwise attach the broad AWSCodeDeployRoleForLambdaLimited policy.
     role: role.withoutPolicyUpdates(),
   });
-  group.node.addDependency(role);
+  // The first rollout must find the policy in place; depend on it alone, not on every role resource.
+  group.node.addDependency(role.node.findChild('DefaultPolicy'));
   return group;
 }

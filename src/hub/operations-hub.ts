@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Limits } from '../core/limits';
+import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { Runbook } from '../runbooks/runbook';
@@ -90,6 +91,7 @@ export class OperationsHub extends Construct {
   private dashboardWidgets = 0;
   private _lambdaApplication?: codedeploy.LambdaApplication;
   private _deploymentRole?: iam.Role;
+  private _ownAlarmsArn?: string;
   private readonly deploymentConfigs = new Map<string, codedeploy.ILambdaDeploymentConfig>();
   private readonly runbooks = new Map<string, Runbook>();
 
@@ -162,6 +164,30 @@ export class OperationsHub extends Construct {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
     });
     return this._deploymentRole;
+  }
+
+  /** Prefix of the names of every alarm cdk-opex creates in this stack: `<stack name>-`. */
+  public get alarmNamePrefix(): string {
+    return `${Stack.of(this).stackName}-`;
+  }
+
+  /**
+   * ARN pattern of the alarms cdk-opex names in this stack, which the deployment role
+   * may read: one constant statement instead of three ARNs per service.
+   */
+  public get ownAlarmsArn(): string {
+    if (!this._ownAlarmsArn) {
+      this._ownAlarmsArn = Stack.of(this).formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: `${this.alarmNamePrefix}*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      acknowledgeWildcardResource(this.deploymentRole, this._ownAlarmsArn,
+        'CodeDeploy may only read (DescribeAlarms) the alarms cdk-opex names `<stack>-...` in this stack; '
+        + 'one pattern keeps the policy constant in size as services are added.');
+    }
+    return this._ownAlarmsArn;
   }
 
   /** The deployment configuration for a rollout strategy; custom ones are created once per stack. */

@@ -1,4 +1,4 @@
-import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -153,7 +153,7 @@ export class OperationalFunction extends Construct {
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
     const signals = lambdaSignals(fn, this.alias, evaluation.period);
-    const namePrefix = `${Stack.of(this).stackName}-${this.serviceName}`;
+    const namePrefix = `${this.hub.alarmNamePrefix}${this.serviceName}`;
     const diagnostics = this.hub._sharedRunbook(LAMBDA_RUNBOOKS.diagnostics.id, LAMBDA_RUNBOOKS.diagnostics.create);
     const logGroupName = lambdaLogGroupName(fn);
     LAMBDA_RUNBOOKS.diagnostics.allow(diagnostics, fn, logGroupName);
@@ -183,7 +183,7 @@ export class OperationalFunction extends Construct {
         + `the ${this.alarms.length} signal alarms and ${rollbackAlarms.length - this.alarms.length} more make ${rollbackAlarms.length}`);
     }
     this.deploymentGroup = createLambdaDeploymentGroup(this, {
-      hub: this.hub, fn, alias: this.alias, rollout, alarms: rollbackAlarms,
+      hub: this.hub, fn, alias: this.alias, rollout, alarms: rollbackAlarms, ownAlarms: this.alarms,
     });
 
     this.runbooks = [diagnostics];

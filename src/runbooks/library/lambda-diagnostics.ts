@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { allowOnResources } from '../../core/merged-policy';
 import { acknowledgeWildcardResource } from '../../core/nag';
 import { Runbook } from '../runbook';
 import { RunbookStep, StepOutputType } from '../step';
@@ -113,17 +114,14 @@ export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Ru
 
   // ssm:CreateOpsItem has no resource-level permission, so it cannot be scoped further.
   runbook.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CreateOpsItem'], resources: ['*'] }));
-  acknowledgeWildcardResource(runbook.role.node.findChild('DefaultPolicy'), '*',
+  acknowledgeWildcardResource(runbook.role, '*',
     'ssm:CreateOpsItem has no resource-level permission; the role can only create OpsItems, not read or change others.');
   return runbook;
 }
 
 /** Lets the diagnostics runbook read one function and its logs, and nothing else. */
 export function allowLambdaDiagnostics(runbook: Runbook, fn: lambda.IFunction, logGroupName: string): void {
-  runbook.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['lambda:GetAlias', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency'],
-    resources: [fn.functionArn],
-  }));
+  allowOnResources(runbook.role, ['lambda:GetAlias', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency'], [fn.functionArn]);
   // Log group ARNs end in ':*' in IAM (the group's streams); it names one group only.
   const logGroupArn = Stack.of(runbook).formatArn({
     service: 'logs',
@@ -131,7 +129,7 @@ export function allowLambdaDiagnostics(runbook: Runbook, fn: lambda.IFunction, l
     resourceName: `${logGroupName}:*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
-  runbook.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroupArn] }));
-  acknowledgeWildcardResource(runbook.role.node.findChild('DefaultPolicy'), logGroupArn,
+  allowOnResources(runbook.role, ['logs:FilterLogEvents'], [logGroupArn]);
+  acknowledgeWildcardResource(runbook.role, logGroupArn,
     'The trailing :* is how IAM names the streams of one log group; the statement reads only this function\'s logs.');
 }

@@ -1,0 +1,185 @@
+/**
+ * Synth benchmark: one stack of N lambda.Functions, each wrapped in an OperationalFunction,
+ * against the same stack without cdk-opex. Measures only; no thresholds. See bench/README.md.
+ *
+ *   npm run bench                 # N = 1, 10, 50
+ *   npm run bench -- 1 10 50 100  # other N (needs `receiveArgs: true` on the projen task)
+ *   BENCH_N="1 10 50 100" npm run bench
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Limits, OperationalFunction } from '../src';
+
+const STACK_NAME = 'Bench';
+const DEFAULT_COUNTS = [1, 10, 50];
+const OUT_FILE = path.join(__dirname, '..', 'bench.out', 'results.json');
+const LIFTED = 'synth failed at the resource limit; numbers are from a re-synth with the limit lifted';
+
+/** One synthesis; `limitError` is CDK's error at the 500-resource limit when the numbers come from a re-synth without it. */
+type Measurement = ReturnType<typeof synthesize> & { readonly limitError?: string };
+
+const ms = (from: bigint, to: bigint): number => Math.round(Number(to - from) / 1e5) / 10;
+
+/** constructMs: App, Stack and constructs; synthMs: app.synth() and reading the template; widgets: per dashboard. */
+function synthesize(n: number, operational: boolean, liftLimit = false) {
+  const start = process.hrtime.bigint();
+  const app = new App({
+    context: {
+      '@aws-cdk/core:strictCfnValidateErrors': true,
+      ...(liftLimit ? { '@aws-cdk/core:stackResourceLimit': 0 } : {}),
+    },
+  });
+  const stack = new Stack(app, STACK_NAME, { env: { account: '123456789012', region: 'us-east-1' } });
+  if (liftLimit) Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0007', reason: 'benchmark measures past the limit' });
+  for (let i = 0; i < n; i++) {
+    const fn = new lambda.Function(stack, `Fn${i}`, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    });
+    if (operational) new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn });
+  }
+  const built = process.hrtime.bigint();
+  const template = app.synth().getStackByName(STACK_NAME).template;
+  const done = process.hrtime.bigint();
+  const resources = Object.values<any>(template.Resources ?? {});
+  return {
+    n,
+    resources: resources.length,
+    bytes: Buffer.byteLength(JSON.stringify(template)),
+    widgets: resources.filter((r) => r.Type === 'AWS::CloudWatch::Dashboard').map((r) => countWidgets(r.Properties.DashboardBody)),
+    constructMs: ms(start, built),
+    synthMs: ms(built, done),
+  };
+}
+
+/** Synthesizes; past the resource limit, records CDK's error and measures again without the limit. */
+function measure(n: number, operational: boolean): Measurement {
+  try {
+    return synthesize(n, operational);
+  } catch (e: any) {
+    if (e?.name !== 'TooManyResourcesInStack') throw e;
+    return { ...synthesize(n, operational, true), limitError: String(e.message) };
+  }
+}
+
+/** Widgets in a DashboardBody: a string, or {"Fn::Join": ["", parts]} whose token parts become "X". */
+function countWidgets(body: unknown): number {
+  const join = (body as any)?.['Fn::Join'];
+  const text = typeof body === 'string' ? body : join[1].map((p: unknown) => (typeof p === 'string' ? p : 'X')).join(join[0]);
+  return JSON.parse(text).widgets.length;
+}
+
+const perService = (a: number, b: number, na: number, nb: number): number => Math.round(((a - b) / (na - nb)) * 10) / 10;
+const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+/** Services a stack holds before `total` reaches `limit`, growing `slope` per service. */
+const servicesAtLimit = (limit: number, total: number, n: number, slope: number): number =>
+  (slope > 0 ? Math.floor(n + (limit - total) / slope) : Infinity);
+
+function main(): void {
+  const given = process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_N ?? '').split(/[\s,]+/).filter(Boolean);
+  const args = given.map(Number);
+  if (args.some((x) => !Number.isInteger(x) || x < 1)) {
+    console.error(`usage: npm run bench -- [N ...], or BENCH_N="N ..."  (positive whole numbers; got '${given.join(' ')}')`);
+    process.exitCode = 2;
+    return;
+  }
+  const counts = [...new Set(args.length ? args : DEFAULT_COUNTS)].sort((a, b) => a - b);
+  synthesize(10, true); // warm-up: module loading and JIT, discarded
+  const refN = counts[0] === 1 ? 2 : 1; // the first N's per-service numbers are taken against this synth
+  let prev = { opex: measure(refN, true), plain: measure(refN, false) };
+
+  const rows = [];
+  for (const n of counts) {
+    let opex: Measurement; let plain: Measurement;
+    try {
+      opex = measure(n, true);
+      plain = measure(n, false);
+    } catch (e: any) {
+      rows.push({ n, error: `${e?.name ?? 'Error'}: ${e?.message ?? e}` });
+      continue;
+    }
+    const growth = (value: (m: Measurement) => number, added = false): number =>
+      perService(value(opex) - (added ? value(plain) : 0), value(prev.opex) - (added ? value(prev.plain) : 0), n, prev.opex.n);
+    const size = (value: (m: Measurement) => number) => ({
+      total: value(opex),
+      plain: value(plain),
+      added: value(opex) - value(plain),
+      addedPerService: growth(value, true),
+      totalPerService: growth(value),
+    });
+    const resources = size((m) => m.resources);
+    const templateBytes = size((m) => m.bytes);
+    const widgetsPerService = growth((m) => sum(m.widgets));
+    rows.push({
+      n,
+      comparedWithN: prev.opex.n,
+      resources,
+      templateBytes,
+      dashboards: { count: opex.widgets.length, widgets: opex.widgets, maxWidgets: Math.max(0, ...opex.widgets), widgetsPerService },
+      timeMs: { construct: opex.constructMs, synth: opex.synthMs, plainConstruct: plain.constructMs, plainSynth: plain.synthMs },
+      headroom: {
+        resourcesUsed: opex.resources / Limits.CFN_RESOURCES_PER_STACK,
+        servicesAtResourceLimit: servicesAtLimit(Limits.CFN_RESOURCES_PER_STACK, opex.resources, n, resources.totalPerService),
+        bytesUsed: opex.bytes / Limits.CFN_TEMPLATE_BYTES,
+        servicesAtByteLimit: servicesAtLimit(Limits.CFN_TEMPLATE_BYTES, opex.bytes, n, templateBytes.totalPerService),
+        widgetsUsed: Math.max(0, ...opex.widgets) / Limits.DASHBOARD_WIDGETS,
+        servicesPerDashboard: widgetsPerService > 0 ? Math.floor(Limits.DASHBOARD_WIDGETS / widgetsPerService) : null,
+      },
+      limitErrors: { opex: opex.limitError, plain: plain.limitError },
+    });
+    prev = { opex, plain };
+  }
+  print(rows);
+  fs.mkdirSync(path.dirname(OUT_FILE), { recursive: true });
+  fs.writeFileSync(OUT_FILE, JSON.stringify({
+    generated: new Date().toISOString(),
+    node: process.version,
+    definitions: {
+      perService: '(value(N) - value(P)) / (N - P); P = previous N, or the warm-up synth (N=1, or N=2 when the first N is 1)',
+      added: 'stack with OperationalFunctions minus the same stack with plain functions',
+      templateBytes: 'bytes of JSON.stringify(template), no indentation',
+      timeMs: 'construct: new App/Stack/constructs; synth: app.synth() with strict CloudFormation validation',
+      limitErrors: LIFTED,
+    },
+    limits: { resources: Limits.CFN_RESOURCES_PER_STACK, templateBytes: Limits.CFN_TEMPLATE_BYTES, dashboardWidgets: Limits.DASHBOARD_WIDGETS },
+    rows,
+  }, (_k, v) => (v === Infinity ? null : v), 2) + '\n');
+  console.log(`\nwritten: ${path.relative(process.cwd(), OUT_FILE)}`);
+}
+
+function print(rows: any[]): void {
+  const pad = (cells: unknown[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i])).join(' ');
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  const main1 = [5, 6, 6, 6, 7, 9, 8, 8, 5, 8, 10, 9, 9];
+  console.log('cdk-opex synth benchmark: one stack, N lambda.Functions, each in an OperationalFunction');
+  console.log('"+" = added by cdk-opex (vs the same stack of plain functions); "/svc" = per service, marginal vs the previous N\n');
+  console.log(pad(['N', 'res', 'plain', '+res', '+res/svc', 'bytes', '+bytes', '+b/svc', 'dash', 'widgets', 'constr ms', 'synth ms', 'plain ms'], main1));
+  for (const r of rows) {
+    if (r.error) { console.log(pad([r.n, `error: ${r.error}`], [5, 0])); continue; }
+    const mark = r.limitErrors.opex || r.limitErrors.plain ? '!' : '';
+    console.log(pad([`${mark}${r.n}`, r.resources.total, r.resources.plain, r.resources.added, r.resources.addedPerService,
+      r.templateBytes.total, r.templateBytes.added, Math.round(r.templateBytes.addedPerService), r.dashboards.count,
+      `${r.dashboards.maxWidgets}/${Limits.DASHBOARD_WIDGETS}`, r.timeMs.construct, r.timeMs.synth, r.timeMs.plainSynth], main1));
+  }
+  const head = [5, 8, 9, 13, 10, 10, 10, 12, 12, 14];
+  console.log('\nHeadroom of the whole stack (functions + cdk-opex); growth per service of the last interval, extrapolated linearly');
+  console.log(pad(['N', 'res/svc', 'res used', `N at ${Limits.CFN_RESOURCES_PER_STACK} res`, 'bytes/svc', 'bytes used', 'N at 1 MB',
+    'widgets/svc', 'widgets max', 'svc/dashboard'], head));
+  for (const r of rows.filter((x) => !x.error)) {
+    const h = r.headroom;
+    console.log(pad([r.n, r.resources.totalPerService, pct(h.resourcesUsed), h.servicesAtResourceLimit, Math.round(r.templateBytes.totalPerService),
+      pct(h.bytesUsed), h.servicesAtByteLimit, r.dashboards.widgetsPerService, pct(h.widgetsUsed), h.servicesPerDashboard ?? '-'], head));
+  }
+  const notes = rows.flatMap((r) => Object.entries(r.limitErrors ?? {}).filter(([, m]) => m).map(([which, m]) => [r.n, which, m]));
+  for (const [n, which, m] of notes) console.log(`\n! N=${n} (${which}): ${LIFTED}.\n  CDK said: ${String(m).split(': AWS::')[0]}`);
+}
+
+try {
+  main();
+} catch (e: any) {
+  console.error(`bench failed: ${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+  process.exitCode = 1;
+}
