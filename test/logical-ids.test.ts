@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { plainFunction, strictStack } from './support/stacks';
 import { OperationalFunction } from '../src';
+import { plainFunction, strictStack } from './support/stacks';
 
 // Logical ids are how CloudFormation tells a resource apart: a change here replaces
 // alarms, roles or the deployment group in every deployed stack. Update the snapshot
