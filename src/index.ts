@@ -2,6 +2,8 @@ export * from './core/limits';
 export * from './hub/operations-hub';
 export * from './deployments/rollout-strategy';
 export * from './runbooks/runbook';
+export * from './runbooks/runbook-trigger';
+export * from './runbooks/permissions';
 export * from './runbooks/step';
 export * from './runbooks/ssm-automation-target';
 export * from './runbooks/triggers';

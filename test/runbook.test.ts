@@ -1,7 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
-import { Runbook, RunbookStep, SsmAutomationTarget } from '../src';
+import { Runbook, RunbookStep, SsmAutomationTarget, StepResources } from '../src';
 import { flat, strictStack } from './support/stacks';
+
+const fnSlot = StepResources.target('function');
 
 const describeAlias = RunbookStep.executeAwsApi({
   name: 'DescribeAlias',
@@ -9,6 +11,7 @@ const describeAlias = RunbookStep.executeAwsApi({
   api: 'GetAlias',
   inputs: { FunctionName: '{{ FunctionName }}', Name: 'live' },
   outputs: [{ name: 'Version', selector: '$.FunctionVersion' }],
+  resources: StepResources.target('function'),
 });
 
 function runbook(stack = strictStack(), overrides: Partial<ConstructorParameters<typeof Runbook>[2]> = {}) {
@@ -54,9 +57,9 @@ describe('Runbook', () => {
   test.each([
     [{ steps: [] }, /invalid `steps`: a runbook needs at least one step/],
     [{ steps: [describeAlias, describeAlias] }, /invalid `steps`: step name 'DescribeAlias' is used twice/],
-    [{ steps: [RunbookStep.executeAwsApi({ name: 'A', service: 'lambda', api: 'GetAlias', inputs: { FunctionName: '{{ Missing }}' } })] },
+    [{ steps: [RunbookStep.executeAwsApi({ name: 'A', service: 'lambda', api: 'GetAlias', inputs: { FunctionName: '{{ Missing }}' }, resources: fnSlot })] },
       /invalid `steps`: step 'A' references '\{\{ Missing \}\}', which is no parameter and no output of an earlier step/],
-    [{ steps: [RunbookStep.executeAwsApi({ name: 'A', service: 'lambda', api: 'GetAlias', inputs: { X: '{{ Later.Out }}' } }), describeAlias] },
+    [{ steps: [RunbookStep.executeAwsApi({ name: 'A', service: 'lambda', api: 'GetAlias', inputs: { X: '{{ Later.Out }}' }, resources: fnSlot }), describeAlias] },
       /step 'A' references '\{\{ Later.Out \}\}'/],
     [{ outputs: ['DescribeAlias.Nope'] }, /invalid `outputs`: 'DescribeAlias.Nope' is not an output of any step/],
     [{ parameters: [{ name: 'FunctionName', description: 'a' }, { name: 'FunctionName', description: 'b' }] }, /invalid `parameters`: parameter 'FunctionName' is declared twice/],
@@ -79,8 +82,8 @@ describe('Runbook', () => {
   });
 
   test('step names and outputs are checked where they are made', () => {
-    expect(() => RunbookStep.executeAwsApi({ name: 'bad name', service: 's', api: 'a' })).toThrow(/RunbookStep: invalid `name`/);
-    expect(() => RunbookStep.executeAwsApi({ name: 'A', service: 's', api: 'a', outputs: [{ name: 'X', selector: '$.a' }, { name: 'X', selector: '$.b' }] }))
+    expect(() => RunbookStep.executeAwsApi({ name: 'bad name', service: 's', api: 'a', resources: fnSlot })).toThrow(/RunbookStep: invalid `name`/);
+    expect(() => RunbookStep.executeAwsApi({ name: 'A', service: 's', api: 'a', resources: fnSlot, outputs: [{ name: 'X', selector: '$.a' }, { name: 'X', selector: '$.b' }] }))
       .toThrow(/invalid `outputs`: output 'X' is declared twice/);
   });
 });

@@ -1,8 +1,11 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL, StepResourcesKind } from './permissions';
 import { RunbookStep, stepReferences } from './step';
+import { allowOnResources } from '../core/merged-policy';
+import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp, matchingString } from '../core/validate';
 
 /** The parameter every cdk-opex runbook takes: the role Automation assumes to run it. */
@@ -52,7 +55,7 @@ export interface RunbookParameter {
 }
 
 /** A runbook EventBridge rules and operators can start. */
-export interface IRunbook {
+export interface IRunbook extends IConstruct {
   /** Name of the Automation document. */
   readonly documentName: string;
   /** ARN EventBridge targets: `automation-definition/NAME:$DEFAULT`. */
@@ -67,6 +70,17 @@ export interface IRunbook {
   readonly startRole: iam.IRole;
   /** Allows `grantee` to start this runbook and to pass its role to Automation. */
   grantStart(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** Options of {@link Runbook.allowOn}. */
+export interface AllowOnOptions {
+  /**
+   * Why an ARN pattern with `*` is as narrow as IAM allows (e.g. the `:*` of a log
+   * group's streams). Required when any ARN contains `*`; it becomes the cdk-nag
+   * acknowledgement's reason.
+   * @default - no ARN may contain `*`
+   */
+  readonly wildcardReason?: string;
 }
 
 /** Properties of a {@link Runbook}. */
@@ -93,20 +107,102 @@ export interface RunbookProps {
   readonly documentName?: string;
 }
 
+/** What every runbook shares: who may start it, and the role EventBridge starts it with. */
+export abstract class RunbookBase extends Construct implements IRunbook {
+  public abstract readonly documentName: string;
+  public abstract readonly automationDefinitionArn: string;
+  public abstract readonly role: iam.IRole;
+  public abstract readonly parameterNames: string[];
+  public abstract readonly requiredParameterNames: string[];
+  private _startRole?: iam.Role;
+
+  public grantStart(grantee: iam.IGrantable): iam.Grant {
+    const start = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:StartAutomationExecution'],
+      resourceArns: [this.automationDefinitionArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: [this.role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    });
+    return start;
+  }
+
+  public get startRole(): iam.IRole {
+    if (!this._startRole) {
+      this._startRole = new iam.Role(this, 'StartRole', {
+        description: `Lets EventBridge start the ${this.node.id} runbook`,
+        assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      });
+      this.grantStart(this._startRole);
+    }
+    return this._startRole;
+  }
+}
+
+/** Properties of an {@link AwsOwnedRunbook}. */
+export interface AwsOwnedRunbookProps {
+  /** Name of the AWS-owned document, e.g. `AWS-RestartEC2Instance`. */
+  readonly documentName: string;
+  /** Its parameters, besides AutomationAssumeRole. */
+  readonly parameterNames: string[];
+  /**
+   * Those of its parameters every start must pass.
+   * @default - none
+   */
+  readonly requiredParameterNames?: string[];
+  /** Role Automation assumes to run it; it must allow what the document does. */
+  readonly role: iam.IRole;
+}
+
+/** A runbook AWS publishes (`AWS-...`), started with a role of yours. */
+export class AwsOwnedRunbook extends RunbookBase {
+  public readonly documentName: string;
+  public readonly automationDefinitionArn: string;
+  public readonly role: iam.IRole;
+  public readonly parameterNames: string[];
+  public readonly requiredParameterNames: string[];
+
+  constructor(scope: Construct, id: string, props: AwsOwnedRunbookProps) {
+    super(scope, id);
+    this.documentName = matchingString(this, 'documentName', props.documentName, /^(AWS|AWSSupport|AWSConfigRemediation)-[A-Za-z0-9_.-]{1,120}$/,
+      'the name of an AWS-owned document, e.g. AWS-RestartEC2Instance');
+    this.role = props.role;
+    this.parameterNames = [ASSUME_ROLE_PARAMETER, ...props.parameterNames];
+    this.requiredParameterNames = props.requiredParameterNames ?? [];
+    const unknown = this.requiredParameterNames.filter((n) => !props.parameterNames.includes(n));
+    if (unknown.length) invalidProp(this, 'requiredParameterNames', `${unknown.join(', ')} not in parameterNames`);
+    // AWS-owned documents live in no account: the ARN's account field is empty.
+    this.automationDefinitionArn = Stack.of(this).formatArn({
+      service: 'ssm',
+      account: '',
+      resource: 'automation-definition',
+      resourceName: `${this.documentName}:$DEFAULT`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+}
+
 /**
  * An SSM Automation runbook (schema 0.3) with the role it runs as.
  *
  * The role trusts only Systems Manager Automation in this account and starts with
  * no permissions: add the statements the steps need, scoped to their resources.
  */
-export class Runbook extends Construct implements IRunbook {
+export class Runbook extends RunbookBase {
   public readonly documentName: string;
   public readonly automationDefinitionArn: string;
   public readonly role: iam.IRole;
   public readonly document: ssm.CfnDocument;
   public readonly parameterNames: string[];
   public readonly requiredParameterNames: string[];
-  private _startRole?: iam.Role;
+  /** Actions the steps need on each target slot, bound per target with `allowOn`. */
+  private readonly slotActions = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
@@ -150,6 +246,31 @@ export class Runbook extends Construct implements IRunbook {
     });
     this.parameterNames = parameters.map((p) => p.name);
     this.requiredParameterNames = parameters.filter((p) => p.defaultValue === undefined).map((p) => p.name);
+    this.grantStepPermissions(props.steps);
+  }
+
+  /** Kinds of target resources the steps act on, e.g. `function`; bind each with `allowOn`. */
+  public get slots(): string[] {
+    return [...this.slotActions.keys()];
+  }
+
+  /**
+   * Lets the runbook act on one more target: the steps' actions declared for `slot`
+   * (with `StepResources.target(slot)`) are allowed on `arns`, and nothing else is.
+   */
+  public allowOn(slot: string, arns: string[], options: AllowOnOptions = {}): void {
+    const actions = this.slotActions.get(slot);
+    if (!actions) {
+      invalidProp(this, 'slot', `'${slot}' is not a target slot of this runbook (it has ${this.slots.join(', ') || 'none'})`);
+    }
+    if (arns.length === 0) invalidProp(this, 'arns', `give at least one ARN for slot '${slot}'`);
+    allowOnResources(this.role, actions, arns);
+    for (const arn of arns.filter((a) => a.includes('*'))) {
+      if (!options.wildcardReason) {
+        invalidProp(this, 'arns', `'${arn}' has a wildcard: say why it is as narrow as IAM allows in \`wildcardReason\``);
+      }
+      acknowledgeWildcardResource(this.role, arn, options.wildcardReason);
+    }
   }
 
   /** Adds a statement to the role the runbook runs as. */
@@ -157,33 +278,25 @@ export class Runbook extends Construct implements IRunbook {
     this.role.addToPrincipalPolicy(statement);
   }
 
-  public grantStart(grantee: iam.IGrantable): iam.Grant {
-    const start = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['ssm:StartAutomationExecution'],
-      resourceArns: [this.automationDefinitionArn],
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['iam:PassRole'],
-      resourceArns: [this.role.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-    });
-    return start;
+  /** The role gets each step's permissions: fixed ARNs now, target slots when bound. */
+  private grantStepPermissions(steps: RunbookStep[]): void {
+    const unscoped = new Set<string>();
+    for (const permission of steps.flatMap((s) => s.permissions)) {
+      const { kind, resourceArns: arns, slot } = permission.resources;
+      if (kind === StepResourcesKind.TARGET) {
+        const actions = this.slotActions.get(slot!) ?? [];
+        this.slotActions.set(slot!, [...new Set([...actions, ...permission.actions])]);
+        continue;
+      }
+      allowOnResources(this.role, permission.actions, arns);
+      if (kind === StepResourcesKind.ANY) permission.actions.forEach((a) => unscoped.add(a));
+    }
+    if (unscoped.size) {
+      const reasons = [...unscoped].sort().map((a) => ACTIONS_WITHOUT_RESOURCE_LEVEL[a]);
+      acknowledgeWildcardResource(this.role, '*', `Only actions IAM cannot scope hold '*': ${reasons.join('; ')}.`);
+    }
   }
 
-  public get startRole(): iam.IRole {
-    if (!this._startRole) {
-      this._startRole = new iam.Role(this, 'StartRole', {
-        description: `Lets EventBridge start the ${this.node.id} runbook`,
-        assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-        }),
-      });
-      this.grantStart(this._startRole);
-    }
-    return this._startRole;
-  }
 }
 
 function renderParameter(p: RunbookParameter): Record<string, unknown> {
@@ -221,6 +334,11 @@ function validateRunbook(scope: Construct, parameters: RunbookParameter[], props
       }
     }
     for (const output of step.outputNames) known.add(`${step.name}.${output}`);
+  }
+  for (const step of props.steps) {
+    for (const target of step.jumpTargets) {
+      if (!stepNames.has(target)) invalidProp(scope, 'steps', `step '${step.name}' goes to '${target}', which is no step of this runbook`);
+    }
   }
   for (const output of props.outputs ?? []) {
     if (Token.isUnresolved(output) || !known.has(output) || !output.includes('.')) {

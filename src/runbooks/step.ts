@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { invalidProp, matchingString } from '../core/validate';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL, checkWildcardActions, iamAction, StepPermission, StepResources } from './permissions';
+import { integerInRange, invalidProp, matchingString } from '../core/validate';
 
 /** Types a step output can have. */
 export enum StepOutputType {
@@ -41,18 +43,39 @@ export interface StepOptions {
    */
   readonly description?: string;
   /**
+   * What to do when the step fails. Ignored when `onFailureStep` is set.
    * @default StepFailureAction.ABORT
    */
   readonly onFailure?: StepFailureAction;
+  /**
+   * Step to go to when this one fails (e.g. a step that records the failure).
+   * @default - see onFailure
+   */
+  readonly onFailureStep?: string;
+  /**
+   * Step to run after this one.
+   * @default - the next step in the list
+   */
+  readonly nextStep?: string;
+  /**
+   * End the runbook successfully after this step.
+   * @default false
+   */
+  readonly isEnd?: boolean;
   /**
    * Longest the step may run.
    * @default - the Automation default for the action
    */
   readonly timeout?: Duration;
+  /**
+   * Attempts before the step counts as failed.
+   * @default 1
+   */
+  readonly maxAttempts?: number;
 }
 
-/** An `aws:executeAwsApi` step. */
-export interface ExecuteAwsApiStepProps extends StepOptions {
+/** An API call step (`aws:executeAwsApi`, `aws:waitForAwsResourceProperty`, `aws:assertAwsResourceProperty`). */
+export interface AwsApiStepOptions extends StepOptions {
   /** Service namespace as boto3 names it, e.g. `lambda`, `ssm`. */
   readonly service: string;
   /** API operation, e.g. `GetAlias`. */
@@ -63,10 +86,32 @@ export interface ExecuteAwsApiStepProps extends StepOptions {
    */
   readonly inputs?: { [name: string]: any };
   /**
+   * Resources the call acts on; the step's permission is `service:Api` on these.
+   * @default - `*` for actions in ACTIONS_WITHOUT_RESOURCE_LEVEL; required otherwise
+   */
+  readonly resources?: StepResources;
+  /**
+   * More permissions the call needs (e.g. `iam:PassRole`, or dependent actions).
+   * @default - none
+   */
+  readonly permissions?: StepPermission[];
+}
+
+/** An `aws:executeAwsApi` step. */
+export interface ExecuteAwsApiStepProps extends AwsApiStepOptions {
+  /**
    * Values to keep from the response.
    * @default - none
    */
   readonly outputs?: StepOutput[];
+}
+
+/** An `aws:waitForAwsResourceProperty` or `aws:assertAwsResourceProperty` step. */
+export interface ResourcePropertyStepProps extends AwsApiStepOptions {
+  /** JSONPath of the property in the response, e.g. `$.services[0].deployments[0].rolloutState`. */
+  readonly propertySelector: string;
+  /** Values that satisfy the step. */
+  readonly desiredValues: string[];
 }
 
 /** An `aws:executeScript` step running Python. */
@@ -86,20 +131,138 @@ export interface ExecuteScriptStepProps extends StepOptions {
    */
   readonly outputs?: StepOutput[];
   /**
+   * Every API the script calls, with its resources: the runbook's role gets these.
+   * @default - none (a script that calls AWS fails without them)
+   */
+  readonly permissions?: StepPermission[];
+  /**
    * @default 'python3.11'
    */
   readonly runtime?: string;
+}
+
+/** An `aws:approve` step: the runbook waits until enough approvers approve. */
+export interface ApproveStepProps extends StepOptions {
+  /** IAM user/role ARNs, or one `{{ Parameter }}` holding a list of them. */
+  readonly approvers: string[];
+  /** What the approver is asked to approve. */
+  readonly message: string;
+  /**
+   * @default 1
+   */
+  readonly minRequiredApprovals?: number;
+  /**
+   * Topic told that an approval is waiting.
+   * @default - no notification
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+/** An `aws:sleep` step. */
+export interface SleepStepProps extends StepOptions {
+  /** How long to wait (whole seconds, up to 7 days). */
+  readonly duration: Duration;
+}
+
+/** An `aws:branch` step. */
+export interface BranchStepProps extends StepOptions {
+  /** Choices, tried in order. */
+  readonly choices: BranchChoice[];
+  /**
+   * Step to go to when no choice matches.
+   * @default - the runbook fails when no choice matches
+   */
+  readonly defaultStep?: string;
+}
+
+/** An OpsItem created by a step (through `ssm:CreateOpsItem`). */
+export interface CreateOpsItemStepProps extends StepOptions {
+  /** OpsItem title; may reference parameters and outputs. */
+  readonly title: string;
+  /** What happened, in Markdown: the OpsItem's description. */
+  readonly opsItemDescription: string;
+  /**
+   * Severity 1 (critical) to 4 (low).
+   * @default '2'
+   */
+  readonly severity?: string;
+  /**
+   * @default 'Availability'
+   */
+  readonly category?: string;
+  /**
+   * Source shown in OpsCenter.
+   * @default 'cdk-opex'
+   */
+  readonly source?: string;
+  /**
+   * Text that identifies duplicates: OpsCenter adds repeated events to the open OpsItem.
+   * @default - no deduplication
+   */
+  readonly dedupString?: string;
+  /**
+   * More operational data, as key to text.
+   * @default - none
+   */
+  readonly operationalData?: { [key: string]: string };
+}
+
+/** One choice of a branch step. */
+export class BranchChoice {
+  /** Go to `nextStep` when `variable` (e.g. `{{ Step.Output }}`) equals `value`. */
+  public static stringEquals(variable: string, value: string, nextStep: string): BranchChoice {
+    return new BranchChoice(nextStep, variable, 'StringEquals', value);
+  }
+
+  /** Go to `nextStep` when the number `variable` equals `value`. */
+  public static numericEquals(variable: string, value: number, nextStep: string): BranchChoice {
+    return new BranchChoice(nextStep, variable, 'NumericEquals', value);
+  }
+
+  /** Go to `nextStep` when the number `variable` is greater than `value`. */
+  public static numericGreater(variable: string, value: number, nextStep: string): BranchChoice {
+    return new BranchChoice(nextStep, variable, 'NumericGreater', value);
+  }
+
+  /** Go to `nextStep` when the number `variable` is less than `value`. */
+  public static numericLesser(variable: string, value: number, nextStep: string): BranchChoice {
+    return new BranchChoice(nextStep, variable, 'NumericLesser', value);
+  }
+
+  /** Go to `nextStep` when the boolean `variable` is `value`. */
+  public static booleanEquals(variable: string, value: boolean, nextStep: string): BranchChoice {
+    return new BranchChoice(nextStep, variable, 'BooleanEquals', value);
+  }
+
+  private constructor(
+    /** Step to go to. */
+    public readonly nextStep: string,
+    private readonly variable: string,
+    private readonly operator: string,
+    private readonly value: any,
+  ) {}
+
+  /** @internal */
+  public _render(): Record<string, unknown> {
+    return { NextStep: this.nextStep, Variable: this.variable, [this.operator]: this.value };
+  }
 }
 
 /** One step of a {@link Runbook}. */
 export class RunbookStep {
   /** Calls an AWS API and keeps selected values of the response. */
   public static executeAwsApi(props: ExecuteAwsApiStepProps): RunbookStep {
-    return new RunbookStep(props, 'aws:executeAwsApi', {
-      Service: props.service,
-      Api: props.api,
-      ...(props.inputs ?? {}),
-    }, props.outputs);
+    return new RunbookStep(props, 'aws:executeAwsApi', apiInputs(props), props.outputs, apiPermissions(props));
+  }
+
+  /** Calls an AWS API until a property of the response has one of the desired values. */
+  public static waitForAwsResourceProperty(props: ResourcePropertyStepProps): RunbookStep {
+    return new RunbookStep(props, 'aws:waitForAwsResourceProperty', propertyInputs(props), [], apiPermissions(props));
+  }
+
+  /** Fails unless a property of an API response has one of the desired values. */
+  public static assertAwsResourceProperty(props: ResourcePropertyStepProps): RunbookStep {
+    return new RunbookStep(props, 'aws:assertAwsResourceProperty', propertyInputs(props), [], apiPermissions(props));
   }
 
   /** Runs a Python handler with the runbook role's credentials. */
@@ -109,7 +272,62 @@ export class RunbookStep {
       Handler: props.handler,
       Script: props.script,
       InputPayload: props.inputs ?? {},
-    }, props.outputs);
+    }, props.outputs, props.permissions ?? []);
+  }
+
+  /** Waits for approval; a rejection fails the step. Put one before every destructive step. */
+  public static approve(props: ApproveStepProps): RunbookStep {
+    if (props.approvers.length === 0) invalidProp(`RunbookStep ${props.name}`, 'approvers', 'name at least one approver');
+    const single = props.approvers.length === 1 && /^\{\{\s*[A-Za-z0-9_]+\s*\}\}$/.test(props.approvers[0]);
+    const minimum = integerInRange(`RunbookStep ${props.name}`, 'minRequiredApprovals', props.minRequiredApprovals ?? 1, 1, 10);
+    return new RunbookStep(props, 'aws:approve', {
+      Approvers: single ? props.approvers[0] : props.approvers,
+      Message: props.message,
+      MinRequiredApprovals: minimum,
+      ...(props.notificationTopic ? { NotificationArn: props.notificationTopic.topicArn } : {}),
+    }, [], props.notificationTopic
+      ? [{ actions: ['sns:Publish'], resources: StepResources.arns(props.notificationTopic.topicArn) }] : []);
+  }
+
+  /** Waits for a duration, without holding any resource. */
+  public static sleep(props: SleepStepProps): RunbookStep {
+    const seconds = integerInRange(`RunbookStep ${props.name}`, 'duration', props.duration.toSeconds(), 1, 7 * 24 * 3600);
+    return new RunbookStep(props, 'aws:sleep', { Duration: `PT${seconds}S` });
+  }
+
+  /** Pauses until an operator resumes the execution. */
+  public static pause(props: StepOptions): RunbookStep {
+    return new RunbookStep(props, 'aws:pause', {});
+  }
+
+  /** Goes to the step of the first matching choice. */
+  public static branch(props: BranchStepProps): RunbookStep {
+    if (props.choices.length === 0) invalidProp(`RunbookStep ${props.name}`, 'choices', 'a branch needs at least one choice');
+    return new RunbookStep(props, 'aws:branch', {
+      Choices: props.choices.map((c) => c._render()),
+      ...(props.defaultStep ? { Default: props.defaultStep } : {}),
+    });
+  }
+
+  /** Opens an OpsItem; its id is the output `OpsItemId`. */
+  public static createOpsItem(props: CreateOpsItemStepProps): RunbookStep {
+    const data: Record<string, unknown> = {};
+    if (props.dedupString) data['/aws/dedup'] = { Type: 'SearchableString', Value: JSON.stringify({ dedupString: props.dedupString }) };
+    for (const [key, value] of Object.entries(props.operationalData ?? {})) data[key] = { Type: 'String', Value: value };
+    return RunbookStep.executeAwsApi({
+      ...props,
+      service: 'ssm',
+      api: 'CreateOpsItem',
+      inputs: {
+        Title: props.title,
+        Description: props.opsItemDescription,
+        Source: props.source ?? 'cdk-opex',
+        Severity: props.severity ?? '2',
+        Category: props.category ?? 'Availability',
+        ...(Object.keys(data).length ? { OperationalData: data } : {}),
+      },
+      outputs: [{ name: 'OpsItemId', selector: '$.OpsItemId' }],
+    });
   }
 
   /** Step name. */
@@ -118,21 +336,36 @@ export class RunbookStep {
   public readonly action: string;
   /** Names of the outputs this step publishes. */
   public readonly outputNames: string[];
+  /** IAM permissions the step needs. */
+  public readonly permissions: StepPermission[];
+  /** Steps this one may go to (next step, failure step, branch targets). */
+  public readonly jumpTargets: string[];
   private readonly rendered: Record<string, unknown>;
 
-  private constructor(options: StepOptions, action: string, inputs: Record<string, unknown>, outputs: StepOutput[] = []) {
+  private constructor(options: StepOptions, action: string, inputs: Record<string, unknown>,
+    outputs: StepOutput[] = [], permissions: StepPermission[] = []) {
     this.name = matchingString('RunbookStep', 'name', options.name, /^[A-Za-z0-9_]{1,128}$/, 'letters, digits and _');
+    const where = `RunbookStep ${options.name}`;
     this.action = action;
     const outputNames = outputs.map((o) => o.name);
     const duplicate = outputNames.find((n, i) => outputNames.indexOf(n) !== i);
-    if (duplicate) invalidProp(`RunbookStep ${options.name}`, 'outputs', `output '${duplicate}' is declared twice`);
+    if (duplicate) invalidProp(where, 'outputs', `output '${duplicate}' is declared twice`);
     this.outputNames = outputNames;
+    permissions.forEach((p) => checkWildcardActions(where, p));
+    this.permissions = permissions;
+    const choices = (inputs.Choices as Array<{ NextStep: string }> | undefined) ?? [];
+    this.jumpTargets = [options.nextStep, options.onFailureStep, inputs.Default as string | undefined, ...choices.map((c) => c.NextStep)]
+      .filter((t): t is string => t !== undefined);
+    const maxAttempts = options.maxAttempts === undefined ? undefined : integerInRange(where, 'maxAttempts', options.maxAttempts, 1, 10);
     this.rendered = {
       name: options.name,
       action,
       ...(options.description ? { description: options.description } : {}),
-      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+      ...(options.onFailureStep ? { onFailure: `step:${options.onFailureStep}` } : options.onFailure ? { onFailure: options.onFailure } : {}),
       ...(options.timeout ? { timeoutSeconds: options.timeout.toSeconds() } : {}),
+      ...(maxAttempts ? { maxAttempts } : {}),
+      ...(options.nextStep ? { nextStep: options.nextStep } : {}),
+      ...(options.isEnd ? { isEnd: true } : {}),
       inputs,
       ...(outputs.length ? {
         outputs: outputs.map((o) => ({ Name: o.name, Selector: o.selector, Type: o.type ?? StepOutputType.STRING })),
@@ -144,6 +377,29 @@ export class RunbookStep {
   public _render(): Record<string, unknown> {
     return this.rendered;
   }
+}
+
+function apiInputs(props: AwsApiStepOptions): Record<string, unknown> {
+  return { Service: props.service, Api: props.api, ...(props.inputs ?? {}) };
+}
+
+function propertyInputs(props: ResourcePropertyStepProps): Record<string, unknown> {
+  if (props.desiredValues.length === 0) invalidProp(`RunbookStep ${props.name}`, 'desiredValues', 'give at least one value');
+  return { ...apiInputs(props), PropertySelector: props.propertySelector, DesiredValues: props.desiredValues };
+}
+
+/** The call's own permission (`service:Api` on its resources) plus any it declares. */
+function apiPermissions(props: AwsApiStepOptions): StepPermission[] {
+  const action = iamAction(props.service, props.api);
+  let resources = props.resources;
+  if (!resources) {
+    if (!(action in ACTIONS_WITHOUT_RESOURCE_LEVEL)) {
+      invalidProp(`RunbookStep ${props.name}`, 'resources', `declare the resources ${action} acts on `
+        + '(StepResources.arns(...) or StepResources.target(slot)): the runbook role gets exactly that');
+    }
+    resources = StepResources.any();
+  }
+  return [{ actions: [action], resources }, ...(props.permissions ?? [])];
 }
 
 const REFERENCE = /\{\{\s*([A-Za-z0-9_:.]+)\s*\}\}/g;

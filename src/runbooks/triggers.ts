@@ -1,17 +1,84 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
+import { invalidProp } from '../core/validate';
 
-/** Event patterns for the operational events a runbook responds to. */
+/** ECS stop codes that mean a task died rather than being stopped on purpose. */
+export const UNEXPECTED_STOP_CODES = ['EssentialContainerExited', 'TaskFailedToStart', 'SpotInterruption', 'TerminationNotice'];
+
+/**
+ * Event patterns for the operational events a runbook responds to. Each is tested
+ * against AWS's sample events: it matches its event and not the others.
+ */
 export class Triggers {
-  /**
-   * An alarm (metric or composite) entering the ALARM state.
-   */
-  public static alarmEntersAlarm(alarm: cloudwatch.IAlarm): events.EventPattern {
+  /** One or more alarms (metric or composite) entering ALARM. */
+  public static alarmEntersAlarm(...alarms: cloudwatch.IAlarm[]): events.EventPattern {
+    if (alarms.length === 0) invalidProp('Triggers.alarmEntersAlarm', 'alarms', 'name at least one alarm');
     return {
       source: ['aws.cloudwatch'],
       detailType: ['CloudWatch Alarm State Change'],
-      resources: [alarm.alarmArn],
+      resources: alarms.map((a) => a.alarmArn),
       detail: { state: { value: ['ALARM'] } },
+    };
+  }
+
+  /**
+   * Any alarm whose name starts with `prefix` entering ALARM, e.g. every alarm
+   * cdk-opex names in a stack (`<stack>-`). Alarm events carry no tags, so name
+   * prefixes are how a rule selects alarms it was not given one by one.
+   */
+  public static alarmsWithPrefixEnterAlarm(prefix: string): events.EventPattern {
+    if (!prefix) invalidProp('Triggers.alarmsWithPrefixEnterAlarm', 'prefix', 'must not be empty: it would match every alarm');
+    return {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      detail: { alarmName: events.Match.prefix(prefix), state: { value: ['ALARM'] } },
+    };
+  }
+
+  /** A deployment of the group failing or being stopped (CodeDeploy then rolls it back). */
+  public static deploymentFailed(group: codedeploy.ILambdaDeploymentGroup | codedeploy.IEcsDeploymentGroup): events.EventPattern {
+    return {
+      source: ['aws.codedeploy'],
+      detailType: ['CodeDeploy Deployment State-change Notification'],
+      detail: {
+        application: [group.application.applicationName],
+        deploymentGroup: [group.deploymentGroupName],
+        state: ['FAILURE', 'STOP'],
+      },
+    };
+  }
+
+  /**
+   * A task of the cluster (or of one service in it) stopping with a stop code that
+   * means it died: not a deployment, scale-in or operator stopping it.
+   */
+  public static ecsTaskStoppedUnexpectedly(cluster: ecs.ICluster, serviceName?: string): events.EventPattern {
+    return {
+      source: ['aws.ecs'],
+      detailType: ['ECS Task State Change'],
+      detail: {
+        clusterArn: [cluster.clusterArn],
+        lastStatus: ['STOPPED'],
+        stopCode: UNEXPECTED_STOP_CODES,
+        ...(serviceName ? { group: [`service:${serviceName}`] } : {}),
+      },
+    };
+  }
+
+  /**
+   * An AWS Health event about this account's resources (not a public, region-wide
+   * one), optionally for some services only (e.g. `EC2`, `LAMBDA`).
+   */
+  public static healthEvent(...services: string[]): events.EventPattern {
+    return {
+      source: ['aws.health'],
+      detailType: ['AWS Health Event'],
+      detail: {
+        eventScopeCode: ['ACCOUNT_SPECIFIC'],
+        ...(services.length ? { service: services } : {}),
+      },
     };
   }
 

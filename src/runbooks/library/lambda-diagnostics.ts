@@ -1,11 +1,13 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { allowOnResources } from '../../core/merged-policy';
-import { acknowledgeWildcardResource } from '../../core/nag';
+import { StepResources } from '../permissions';
 import { Runbook } from '../runbook';
 import { RunbookStep, StepOutputType } from '../step';
+
+/** Target slots: the function, and the log group it writes to. */
+export const FUNCTION_SLOT = 'function';
+export const LOG_GROUP_SLOT = 'logGroup';
 
 /** How far back the runbook looks for errors in the function's logs. */
 const LOOKBACK_MINUTES = 15;
@@ -64,6 +66,7 @@ export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Ru
         api: 'GetAlias',
         inputs: { FunctionName: '{{ FunctionName }}', Name: '{{ AliasName }}' },
         outputs: [{ name: 'CurrentVersion', selector: '$.FunctionVersion' }],
+        resources: StepResources.target(FUNCTION_SLOT),
       }),
       RunbookStep.executeScript({
         name: 'CollectDiagnostics',
@@ -81,55 +84,50 @@ export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Ru
           { name: 'RecentErrorCount', selector: '$.Payload.RecentErrorCount', type: StepOutputType.INTEGER },
           { name: 'RecentErrors', selector: '$.Payload.RecentErrors' },
         ],
+        permissions: [
+          { actions: ['lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency'], resources: StepResources.target(FUNCTION_SLOT) },
+          { actions: ['logs:FilterLogEvents'], resources: StepResources.target(LOG_GROUP_SLOT) },
+        ],
       }),
-      RunbookStep.executeAwsApi({
+      RunbookStep.createOpsItem({
         name: 'RecordOpsItem',
         description: 'Open an OpsItem carrying the diagnostics; repeated alarms add to the same one.',
-        service: 'ssm',
-        api: 'CreateOpsItem',
-        inputs: {
-          Title: '{{ ServiceName }} is unhealthy ({{ AlarmName }})',
-          Source: 'cdk-opex',
-          Category: 'Availability',
-          Severity: '2',
-          Description: [
-            '{{ AlarmName }} went into ALARM for function {{ FunctionName }}.',
-            'Alias {{ AliasName }} serves version {{ DescribeAlias.CurrentVersion }}; the previous version is {{ CollectDiagnostics.PreviousVersion }}.',
-            'Reserved concurrency: {{ CollectDiagnostics.ReservedConcurrency }}.',
-            `Errors logged in the last ${LOOKBACK_MINUTES} minutes: {{ CollectDiagnostics.RecentErrorCount }}.`,
-          ].join('\n'),
-          OperationalData: {
-            '/aws/dedup': { Type: 'SearchableString', Value: '{"dedupString":"cdk-opex:{{ FunctionName }}:unhealthy"}' },
-            'cdk-opex:function': { Type: 'SearchableString', Value: '{{ FunctionName }}' },
-            'cdk-opex:current-version': { Type: 'String', Value: '{{ DescribeAlias.CurrentVersion }}' },
-            'cdk-opex:previous-version': { Type: 'String', Value: '{{ CollectDiagnostics.PreviousVersion }}' },
-            'cdk-opex:recent-errors': { Type: 'String', Value: '{{ CollectDiagnostics.RecentErrors }}' },
-          },
+        title: '{{ ServiceName }} is unhealthy ({{ AlarmName }})',
+        opsItemDescription: [
+          '{{ AlarmName }} went into ALARM for function {{ FunctionName }}.',
+          'Alias {{ AliasName }} serves version {{ DescribeAlias.CurrentVersion }}; the previous version is {{ CollectDiagnostics.PreviousVersion }}.',
+          'Reserved concurrency: {{ CollectDiagnostics.ReservedConcurrency }}.',
+          `Errors logged in the last ${LOOKBACK_MINUTES} minutes: {{ CollectDiagnostics.RecentErrorCount }}.`,
+        ].join('\n'),
+        dedupString: 'cdk-opex:{{ FunctionName }}:unhealthy',
+        operationalData: {
+          'cdk-opex:function': '{{ FunctionName }}',
+          'cdk-opex:current-version': '{{ DescribeAlias.CurrentVersion }}',
+          'cdk-opex:previous-version': '{{ CollectDiagnostics.PreviousVersion }}',
+          'cdk-opex:recent-errors': '{{ CollectDiagnostics.RecentErrors }}',
         },
-        outputs: [{ name: 'OpsItemId', selector: '$.OpsItemId' }],
       }),
     ],
     outputs: ['RecordOpsItem.OpsItemId', 'DescribeAlias.CurrentVersion', 'CollectDiagnostics.PreviousVersion'],
   });
 
-  // ssm:CreateOpsItem has no resource-level permission, so it cannot be scoped further.
-  runbook.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CreateOpsItem'], resources: ['*'] }));
-  acknowledgeWildcardResource(runbook.role, '*',
-    'ssm:CreateOpsItem has no resource-level permission; the role can only create OpsItems, not read or change others.');
   return runbook;
 }
 
 /** Lets the diagnostics runbook read one function and its logs, and nothing else. */
 export function allowLambdaDiagnostics(runbook: Runbook, fn: lambda.IFunction, logGroupName: string): void {
-  allowOnResources(runbook.role, ['lambda:GetAlias', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency'], [fn.functionArn]);
-  // Log group ARNs end in ':*' in IAM (the group's streams); it names one group only.
-  const logGroupArn = Stack.of(runbook).formatArn({
+  runbook.allowOn(FUNCTION_SLOT, [fn.functionArn]);
+  runbook.allowOn(LOG_GROUP_SLOT, [logGroupArn(runbook, logGroupName)], {
+    wildcardReason: 'The trailing :* is how IAM names the streams of one log group; the statement reads only this function\'s logs.',
+  });
+}
+
+/** IAM's ARN for a log group and its streams. */
+export function logGroupArn(scope: Construct, logGroupName: string): string {
+  return Stack.of(scope).formatArn({
     service: 'logs',
     resource: 'log-group',
     resourceName: `${logGroupName}:*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
-  allowOnResources(runbook.role, ['logs:FilterLogEvents'], [logGroupArn]);
-  acknowledgeWildcardResource(runbook.role, logGroupArn,
-    'The trailing :* is how IAM names the streams of one log group; the statement reads only this function\'s logs.');
 }
