@@ -8,3 +8,4 @@ export * from './runbooks/step';
 export * from './runbooks/ssm-automation-target';
 export * from './runbooks/triggers';
 export * from './patterns/operational-function';
+export * from './runbooks/simulator';
