@@ -122,7 +122,7 @@ function printService(resources: Resources, s: ServiceEntry): void {
   console.log(`  auto-rollback    ${rollback?.Enabled ? (rollback.Events ?? []).join(', ') : 'OFF'}`);
   for (const r of s.responses) {
     console.log(`  runbook          ${r.runbook}`);
-    console.log(`                   started when ${r.trigger}`);
+    console.log(`                   started by ${r.trigger}`);
   }
 }
 

@@ -5,6 +5,8 @@ export * from './runbooks/runbook';
 export * from './runbooks/runbook-trigger';
 export * from './runbooks/permissions';
 export * from './runbooks/step';
+export * from './runbooks/library';
+export * from './runbooks/library/approval';
 export * from './runbooks/ssm-automation-target';
 export * from './runbooks/triggers';
 export * from './patterns/operational-function';

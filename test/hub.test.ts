@@ -25,11 +25,11 @@ describe('OperationsHub', () => {
     expect(counts).toMatchObject({
       'AWS::SNS::Topic': 1,
       'AWS::KMS::Key': 1,
-      'AWS::SSM::Document': 1,
+      'AWS::SSM::Document': 3, // diagnostics, rollback, concurrency
       'AWS::CodeDeploy::Application': 1,
       'AWS::CloudWatch::Dashboard': 1,
-      // runbook role, runbook start role, deployment role, and the two test functions' own roles
-      'AWS::IAM::Role': 5,
+      // 3 runbook roles, the diagnostics start role, the deployment role, and the two test functions' own roles
+      'AWS::IAM::Role': 7,
       'AWS::CodeDeploy::DeploymentGroup': 2,
       'AWS::CloudWatch::CompositeAlarm': 2,
     });
@@ -55,7 +55,7 @@ describe('OperationsHub', () => {
     const resourceCount = (st: any) => (Array.isArray(st.Resource) ? st.Resource.length : 1);
     expect(Math.max(...statements.map(resourceCount))).toBeLessThanOrEqual(30);
     // 40 functions and 40 aliases: 80 ARNs in three statements, not 40 statements.
-    const aliasStatements = statements.filter((st: any) => [st.Action].flat().includes('lambda:UpdateAlias'));
+    const aliasStatements = statements.filter((st: any) => [st.Action].flat().includes('lambda:GetProvisionedConcurrencyConfig'));
     expect(aliasStatements.map(resourceCount)).toEqual([30, 30, 20]);
     // The services' own alarms are one pattern, however many services there are.
     const describe = statements.filter((st: any) => st.Action === 'cloudwatch:DescribeAlarms');
@@ -107,7 +107,7 @@ describe('OperationsHub', () => {
     const stack = strictStack();
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), team: 'payments' });
     const catalog = Template.fromStack(stack).toJSON().Metadata['cdk-opex'];
-    expect(catalog.shared.resources).toBe(12);
+    expect(catalog.shared.resources).toBe(18);
     expect(catalog.services).toEqual([expect.objectContaining({
       name: 'Checkout',
       kind: 'lambda',
@@ -115,7 +115,11 @@ describe('OperationsHub', () => {
       resources: 7,
       detectionSeconds: 180,
       deployment: expect.objectContaining({ strategy: 'canary: 10% for 5 min, then 100%' }),
-      responses: [expect.objectContaining({ trigger: 'Shop-Checkout-health enters ALARM' })],
+      responses: [
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaDiagnosticsDocument/), trigger: 'EventBridge, when Shop-Checkout-health enters ALARM' },
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaRollbackDocument/), trigger: 'an operator; waits for approval' },
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaConcurrencyDocument/), trigger: 'an operator; waits for approval' },
+      ],
     })]);
     expect(catalog.services[0].deployment.rollbackAlarms).toHaveLength(3);
     expect(catalog.services[0].deployment.group).toMatch(/^CheckoutDeploymentGroup[0-9A-F]{8}$/);

@@ -65,7 +65,7 @@ export interface ServiceRecord {
 export interface RunbookResponse {
   /** The runbook. */
   readonly runbook: Runbook;
-  /** The event that starts it, in words. */
+  /** Who or what starts it, in words (e.g. `EventBridge, when X enters ALARM`). */
   readonly trigger: string;
 }
 

@@ -15,11 +15,11 @@ import { AlarmEvaluation, createSignalAlarm, detectionSeconds, validateEvaluatio
 import { createHealthAlarm } from '../observability/health-alarm';
 import { consoleLinks } from '../observability/links';
 import { Runbook } from '../runbooks/runbook';
-import { SsmAutomationTarget } from '../runbooks/ssm-automation-target';
+import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
 import {
-  LAMBDA_DEFAULTS, LAMBDA_KIND, LAMBDA_RUNBOOKS, lambdaAlarmSpecs, lambdaDashboardWidgets, lambdaLogGroupName,
-  lambdaSignals, lambdaTimeout,
+  LAMBDA_DEFAULTS, LAMBDA_KIND, lambdaAlarmSpecs, lambdaDashboardWidgets, lambdaLogGroupName,
+  lambdaRunbooks, lambdaSignals, lambdaTimeout,
 } from '../services/lambda';
 
 /** An OpsItem the health alarm opens in OpsCenter. */
@@ -118,7 +118,10 @@ export class OperationalFunction extends Construct {
   public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** The dashboard holding this service's section (shared by the stack's services). */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** Runbooks that respond to this service (shared documents, scoped to it). */
+  /**
+   * Runbooks for this service (shared documents whose roles are scoped to it):
+   * diagnostics (started when unhealthy), rollback and concurrency (for operators, behind an approval).
+   */
   public readonly runbooks: Runbook[];
   /** Rules that start the runbooks. */
   public readonly responseRules: events.Rule[];
@@ -154,9 +157,9 @@ export class OperationalFunction extends Construct {
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
     const signals = lambdaSignals(fn, this.alias, evaluation.period);
     const namePrefix = `${this.hub.alarmNamePrefix}${this.serviceName}`;
-    const diagnostics = this.hub._sharedRunbook(LAMBDA_RUNBOOKS.diagnostics.id, LAMBDA_RUNBOOKS.diagnostics.create);
     const logGroupName = lambdaLogGroupName(fn);
-    LAMBDA_RUNBOOKS.diagnostics.allow(diagnostics, fn, logGroupName);
+    const runbooks = lambdaRunbooks(this, fn, logGroupName);
+    const diagnostics = runbooks.diagnostics;
 
     const specs = lambdaAlarmSpecs(signals, thresholds, aliasName);
     this.alarms = specs.map((spec) => createSignalAlarm(this, {
@@ -170,7 +173,7 @@ export class OperationalFunction extends Construct {
       alarmName: `${namePrefix}-health`,
       serviceName: this.serviceName,
       signalAlarms: this.alarms,
-      response: `Response: the ${LAMBDA_RUNBOOKS.diagnostics.id} runbook starts and records diagnostics on an OpsItem.`,
+      response: `Response: the ${diagnostics.node.id} runbook starts and records diagnostics on an OpsItem.`,
       actions: [this.hub.topicAction, ...(props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
         props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [])],
       okActions: [this.hub.topicAction],
@@ -186,20 +189,19 @@ export class OperationalFunction extends Construct {
       hub: this.hub, fn, alias: this.alias, rollout, alarms: rollbackAlarms, ownAlarms: this.alarms,
     });
 
-    this.runbooks = [diagnostics];
-    this.responseRules = [new events.Rule(this, 'OnUnhealthy', {
-      description: `Starts the ${LAMBDA_RUNBOOKS.diagnostics.id} runbook when ${namePrefix}-health goes into ALARM`,
+    this.runbooks = Object.values(runbooks);
+    this.responseRules = [new RunbookTrigger(this, 'OnUnhealthy', {
+      runbook: diagnostics,
+      description: `Starts the ${diagnostics.node.id} runbook when ${namePrefix}-health goes into ALARM`,
       eventPattern: Triggers.alarmEntersAlarm(this.healthAlarm),
-      targets: [new SsmAutomationTarget(diagnostics, {
-        parameters: {
-          FunctionName: [fn.functionName],
-          AliasName: [aliasName],
-          LogGroupName: [logGroupName],
-          ServiceName: [this.serviceName],
-          AlarmName: [events.EventField.fromPath('$.detail.alarmName')],
-        },
-      })],
-    })];
+      parameters: {
+        FunctionName: [fn.functionName],
+        AliasName: [aliasName],
+        LogGroupName: [logGroupName],
+        ServiceName: [this.serviceName],
+        AlarmName: [events.EventField.fromPath('$.detail.alarmName')],
+      },
+    }).rule];
 
     const links = consoleLinks(this);
     this.dashboard = this.hub.addDashboardSection(lambdaDashboardWidgets({
@@ -228,7 +230,11 @@ export class OperationalFunction extends Construct {
       deploymentGroup: this.deploymentGroup,
       rollout,
       rollbackAlarms,
-      responses: [{ runbook: diagnostics, trigger: `${namePrefix}-health enters ALARM` }],
+      responses: [
+        { runbook: diagnostics, trigger: `EventBridge, when ${namePrefix}-health enters ALARM` },
+        { runbook: runbooks.rollback, trigger: 'an operator; waits for approval' },
+        { runbook: runbooks.concurrency, trigger: 'an operator; waits for approval' },
+      ],
     });
   }
 }

@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
-import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook } from '../runbooks/library/lambda-diagnostics';
+import { RunbookLibrary } from '../runbooks/library';
 
 /**
  * The Lambda service kind: its golden signals, default thresholds, dashboard
@@ -23,10 +24,20 @@ export const LAMBDA_DEFAULTS = {
   timeout: Duration.seconds(3),
 };
 
-/** Runbooks that respond to a Lambda service, one shared document per stack each. */
-export const LAMBDA_RUNBOOKS = {
-  diagnostics: { id: 'LambdaDiagnostics', create: createLambdaDiagnosticsRunbook, allow: allowLambdaDiagnostics },
-};
+/**
+ * Runbooks that respond to a Lambda service (one shared document per stack each):
+ * diagnostics starts on its own when the service turns unhealthy; rollback and
+ * concurrency are for operators, behind an approval.
+ */
+export function lambdaRunbooks(scope: IConstruct, fn: lambda.IFunction, logGroupName: string) {
+  const runbooks = {
+    diagnostics: RunbookLibrary.lambdaDiagnostics(scope),
+    rollback: RunbookLibrary.lambdaRollback(scope),
+    concurrency: RunbookLibrary.lambdaConcurrency(scope),
+  };
+  for (const runbook of Object.values(runbooks)) RunbookLibrary.allowLambda(runbook, fn, logGroupName);
+  return runbooks;
+}
 
 /** Thresholds a Lambda service's alarms use. */
 export interface LambdaThresholds {

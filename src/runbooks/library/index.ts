@@ -1,0 +1,89 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { IConstruct } from 'constructs';
+import { ChangeRunbookOptions, variantId } from './approval';
+import { createEcsForceNewDeploymentRunbook, createEcsScaleOutRunbook, createEcsStoppedTasksRunbook, SERVICE_SLOT, TASKS_SLOT } from './ecs';
+import { createNotifyRunbook, createOpsItemRunbook, TOPIC_SLOT } from './generic';
+import { createLambdaConcurrencyRunbook, createLambdaRollbackRunbook } from './lambda-changes';
+import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook, FUNCTION_SLOT } from './lambda-diagnostics';
+import { OperationsHub } from '../../hub/operations-hub';
+import { Runbook } from '../runbook';
+
+/**
+ * Runbooks cdk-opex ships, one shared document per stack each (per approval variant),
+ * parameterized by the resource. `allow*` methods let a runbook act on one more
+ * resource; the runbook's role holds permissions for exactly those resources.
+ */
+export class RunbookLibrary {
+  /** Lambda: gather diagnostics (alias version, previous version, concurrency, recent errors) onto an OpsItem. Read-only. */
+  public static lambdaDiagnostics(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook('LambdaDiagnostics', createLambdaDiagnosticsRunbook);
+  }
+
+  /** Lambda: roll the alias back to the previous version, behind an approval by default. */
+  public static lambdaRollback(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook(variantId('LambdaRollback', options), (s, id) => createLambdaRollbackRunbook(s, id, options));
+  }
+
+  /** Lambda: set reserved concurrency, behind an approval by default. */
+  public static lambdaConcurrency(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook(variantId('LambdaConcurrency', options), (s, id) => createLambdaConcurrencyRunbook(s, id, options));
+  }
+
+  /** ECS: force a new deployment and wait for it, behind an approval by default. */
+  public static ecsForceNewDeployment(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook(variantId('EcsForceNewDeployment', options),
+      (s, id) => createEcsForceNewDeploymentRunbook(s, id, options));
+  }
+
+  /** ECS: scale out to a desired count and wait for the tasks, behind an approval by default. */
+  public static ecsScaleOut(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook(variantId('EcsScaleOut', options), (s, id) => createEcsScaleOutRunbook(s, id, options));
+  }
+
+  /** ECS: collect why recent tasks stopped onto an OpsItem. Read-only. */
+  public static ecsStoppedTasks(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook('EcsStoppedTasks', createEcsStoppedTasksRunbook);
+  }
+
+  /** Any service: open an OpsItem with context. */
+  public static createOpsItem(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook('CreateOpsItem', createOpsItemRunbook);
+  }
+
+  /** Any service: publish a message to a topic. */
+  public static notify(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._sharedRunbook('Notify', createNotifyRunbook);
+  }
+
+  /** Lets a Lambda runbook (diagnostics, rollback, concurrency) act on `fn` (and, for diagnostics, its log group). */
+  public static allowLambda(runbook: Runbook, fn: lambda.IFunction, logGroupName?: string): void {
+    if (runbook.slots.includes('logGroup')) {
+      allowLambdaDiagnostics(runbook, fn, logGroupName ?? `/aws/lambda/${fn.functionName}`);
+    } else {
+      runbook.allowOn(FUNCTION_SLOT, [fn.functionArn]);
+    }
+  }
+
+  /** Lets an ECS runbook act on `service` (and, for stopped tasks, the tasks of its cluster). */
+  public static allowEcsService(runbook: Runbook, service: ecs.IBaseService): void {
+    if (runbook.slots.includes(SERVICE_SLOT)) runbook.allowOn(SERVICE_SLOT, [service.serviceArn]);
+    if (runbook.slots.includes(TASKS_SLOT)) {
+      const tasks = Stack.of(service).formatArn({
+        service: 'ecs', resource: 'task', resourceName: `${service.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+      runbook.allowOn(TASKS_SLOT, [tasks], { wildcardReason: 'Task ARNs are known only at run time; the pattern names the tasks of this service\'s cluster only.' });
+    }
+  }
+
+  /** Lets the notify runbook publish to `topic` (and use its KMS key, if encrypted). */
+  public static allowTopic(runbook: Runbook, topic: sns.ITopic): void {
+    runbook.allowOn(TOPIC_SLOT, [topic.topicArn]);
+    // SNS asks KMS for a data key on the publisher's behalf; named exactly, not GenerateDataKey*.
+    topic.masterKey?.grant(runbook.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,70 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import {
+  MockAwsEnvironment, Runbook, RunbookLibrary, RunbookParameterType, RunbookSimulator, RunbookStep, RunbookTrigger,
+  SimulationStatus, StepResources, Triggers,
+} from '../src';
+import { strictStack } from './support/stacks';
+
+// The README's Runbooks section, as a user would paste it: if this breaks, so does the README.
+function restartRunbook(stack: Stack, checkoutService: ecs.IBaseService): Runbook {
+  const restart = new Runbook(stack, 'RestartTasks', {
+    description: 'Replace every task of an ECS service and wait for the rollout',
+    parameters: [
+      { name: 'Cluster', description: 'cluster name' },
+      { name: 'Service', description: 'service name' },
+      { name: 'Approvers', type: RunbookParameterType.STRING_LIST, description: 'who may approve' },
+    ],
+    steps: [
+      RunbookStep.approve({ name: 'Approve', approvers: ['{{ Approvers }}'], message: 'Restart {{ Service }}?' }),
+      RunbookStep.executeAwsApi({
+        name: 'ForceNewDeployment',
+        service: 'ecs',
+        api: 'UpdateService',
+        inputs: { cluster: '{{ Cluster }}', service: '{{ Service }}', forceNewDeployment: true },
+        resources: StepResources.target('service'),
+      }),
+      RunbookStep.waitForAwsResourceProperty({
+        name: 'WaitForRollout',
+        service: 'ecs',
+        api: 'DescribeServices',
+        inputs: { cluster: '{{ Cluster }}', services: ['{{ Service }}'] },
+        propertySelector: '$.services[0].deployments[0].rolloutState',
+        desiredValues: ['COMPLETED'],
+        timeout: Duration.minutes(30),
+        resources: StepResources.target('service'),
+      }),
+    ],
+  });
+  restart.allowOn('service', [checkoutService.serviceArn]);
+  return restart;
+}
+
+test('the README runbook example synthesizes, triggers and simulates as documented', () => {
+  const stack = strictStack();
+  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shop' });
+  const checkoutService = ecs.FargateService.fromFargateServiceAttributes(stack, 'Checkout', {
+    serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/shop/checkout', cluster,
+  });
+  const restart = restartRunbook(stack, checkoutService);
+  new RunbookTrigger(stack, 'OnTasksDying', {
+    runbook: RunbookLibrary.ecsStoppedTasks(stack),
+    eventPattern: Triggers.ecsTaskStoppedUnexpectedly(cluster, 'checkout'),
+    parameters: { Cluster: [cluster.clusterName], Service: ['checkout'] },
+  });
+  RunbookLibrary.allowEcsService(RunbookLibrary.ecsStoppedTasks(stack), checkoutService);
+  Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 1);
+
+  const aws = new MockAwsEnvironment()
+    .onApi('ecs', 'UpdateService', {})
+    .onApi('ecs', 'DescribeServices', { services: [{ deployments: [{ rolloutState: 'IN_PROGRESS' }] }] })
+    .onApi('ecs', 'DescribeServices', { services: [{ deployments: [{ rolloutState: 'COMPLETED' }] }] })
+    .approveAll();
+  const result = RunbookSimulator.fromRunbook(restart).run({
+    environment: aws,
+    parameters: { Cluster: 'shop', Service: 'checkout', Approvers: ['arn:aws:iam::123456789012:role/OnCall'] },
+  });
+  expect(result.status).toBe(SimulationStatus.SUCCESS);
+  expect(result.stepNames).toEqual(['Approve', 'ForceNewDeployment', 'WaitForRollout']);
+});
