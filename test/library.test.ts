@@ -201,6 +201,10 @@ describe('generic runbooks', () => {
     expect(result.outputs).toEqual({ 'CreateOpsItem.OpsItemId': 'oi-3' });
     expect(mock.calls[0].parameters).toMatchObject({ Title: 'Payments slow', Severity: '2', Source: 'cdk-opex' });
     expect(() => simulate(runbook, mock, { Title: 't', Description: 'd', Severity: '9' })).toThrow(/does not match/);
+    const throttled = new MockAwsEnvironment().failApi('ssm', 'CreateOpsItem', 'OpsItemLimitExceededException', 'too many OpsItems');
+    const failed = simulate(runbook, throttled, { Title: 't', Description: 'd' });
+    expect(failed.status).toBe(SimulationStatus.FAILED);
+    expect(failed.failureMessage).toMatch(/too many OpsItems/);
   });
 
   test('notify publishes to the topic; a publish error fails the runbook', () => {

@@ -4,9 +4,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
-import { Triggers } from '../src';
+import { OperationalFunction, Triggers } from '../src';
 import { matches, resolveRefs } from './support/event-pattern';
-import { fixtureEvent, strictStack } from './support/stacks';
+import { fixtureEvent, plainFunction, strictStack } from './support/stacks';
 
 const FIXTURES = [
   'cloudwatch-alarm-state-change-single-metric.json',
@@ -22,9 +22,10 @@ const FIXTURES = [
 
 /** The pattern as EventBridge receives it: synthesized, then references replaced by deployed values. */
 function synthesizedPattern(stack: Stack, pattern: events.EventPattern, refs: Record<string, string> = {}): any {
-  new events.Rule(stack, 'Rule', { eventPattern: pattern });
-  const rule = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0] as any;
-  return resolveRefs(rule.Properties.EventPattern, refs);
+  const rule = new events.Rule(stack, 'Rule', { eventPattern: pattern });
+  const ruleId = stack.getLogicalId(rule.node.defaultChild as events.CfnRule);
+  const synthesized = Template.fromStack(stack).toJSON().Resources[ruleId];
+  return resolveRefs(synthesized.Properties.EventPattern, refs);
 }
 
 /** Which of the sample events a pattern matches, by file name. */
@@ -48,6 +49,22 @@ describe('Triggers', () => {
     expect(matching(synthesizedPattern(strictStack(), Triggers.alarmsWithPrefixEnterAlarm('Server'))))
       .toEqual(['cloudwatch-alarm-state-change-single-metric.json']);
     expect(() => Triggers.alarmsWithPrefixEnterAlarm('')).toThrow(/invalid `prefix`/);
+  });
+
+  test('alarmsTaggedEnterAlarm names the tagged alarms of a scope, found at synth', () => {
+    const stack = strictStack();
+    const checkout = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn1') });
+    new OperationalFunction(stack, 'Orders', { lambdaFunction: plainFunction(stack, 'Fn2') });
+    const arnOf = (a: cloudwatch.IAlarm) => stack.getLogicalId(a.node.defaultChild as any);
+    const refs = Object.fromEntries([checkout.healthAlarm, ...checkout.alarms].map((a, i) =>
+      [arnOf(a), i === 0 ? 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServiceAggregatedAlarm' : `arn:aws:cloudwatch:us-east-1:123456789012:alarm:other${i}`]));
+    const pattern = synthesizedPattern(stack, Triggers.alarmsTaggedEnterAlarm(stack, 'service', 'Checkout'), refs);
+    expect(pattern.resources).toHaveLength(4); // the health alarm and three signal alarms, none of Orders'
+    expect(matching(pattern)).toEqual(['cloudwatch-alarm-state-change-composite.json']);
+
+    const empty = strictStack();
+    new events.Rule(empty, 'Rule', { eventPattern: Triggers.alarmsTaggedEnterAlarm(empty, 'service', 'Nobody') });
+    expect(() => Template.fromStack(empty)).toThrow(/invalid `value`: no alarm under Shop is tagged service=Nobody/);
   });
 
   test('deploymentFailed matches the group\'s failed deployment, not its success nor another group', () => {

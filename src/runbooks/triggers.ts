@@ -1,8 +1,14 @@
+import { Lazy, TagManager } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
+import { IConstruct } from 'constructs';
+import { Limits } from '../core/limits';
 import { invalidProp } from '../core/validate';
+
+/** Alarm ARNs one pattern can name and stay under EventBridge's pattern size limit (an ARN is ~80 characters). */
+const MAX_ALARMS_BY_ARN = 20;
 
 /** ECS stop codes that mean a task died rather than being stopped on purpose. */
 export const UNEXPECTED_STOP_CODES = ['EssentialContainerExited', 'TaskFailedToStart', 'SpotInterruption', 'TerminationNotice'];
@@ -34,6 +40,35 @@ export class Triggers {
       source: ['aws.cloudwatch'],
       detailType: ['CloudWatch Alarm State Change'],
       detail: { alarmName: events.Match.prefix(prefix), state: { value: ['ALARM'] } },
+    };
+  }
+
+  /**
+   * Any alarm in `scope` tagged `key` = `value` entering ALARM, e.g. every alarm of a
+   * service (`service` = `checkout`). Alarm events carry no tags, so the alarms are
+   * found when the app is synthesized and named in the pattern by ARN.
+   */
+  public static alarmsTaggedEnterAlarm(scope: IConstruct, key: string, value: string): events.EventPattern {
+    const where = `Triggers.alarmsTaggedEnterAlarm(${scope.node.path})`;
+    const arns = Lazy.uncachedList({
+      produce: () => {
+        const tagged = scope.node.findAll()
+          .filter((c): c is cloudwatch.CfnAlarm | cloudwatch.CfnCompositeAlarm =>
+            c instanceof cloudwatch.CfnAlarm || c instanceof cloudwatch.CfnCompositeAlarm)
+          .filter((alarm) => TagManager.of(alarm)?.tagValues()[key] === value);
+        if (tagged.length === 0) invalidProp(where, 'value', `no alarm under ${scope.node.path} is tagged ${key}=${value}`);
+        if (tagged.length > MAX_ALARMS_BY_ARN) {
+          invalidProp(where, 'value', `${tagged.length} alarms are tagged ${key}=${value}; more than ${MAX_ALARMS_BY_ARN} ARNs would pass `
+            + `EventBridge's ${Limits.EVENT_PATTERN_CHARS}-character pattern limit: select them by name prefix instead`);
+        }
+        return tagged.map((alarm) => alarm.attrArn);
+      },
+    });
+    return {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      resources: arns,
+      detail: { state: { value: ['ALARM'] } },
     };
   }
 
