@@ -9,5 +9,7 @@ export * from './runbooks/library';
 export * from './runbooks/library/approval';
 export * from './runbooks/ssm-automation-target';
 export * from './runbooks/triggers';
+export * from './observability/alarm-policy';
+export { DetectionTime } from './observability/alarm-factory';
 export * from './patterns/operational-function';
 export * from './runbooks/simulator';

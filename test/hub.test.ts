@@ -116,7 +116,7 @@ describe('OperationsHub', () => {
       detectionSeconds: 180,
       deployment: expect.objectContaining({ strategy: 'canary: 10% for 5 min, then 100%' }),
       responses: [
-        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaDiagnosticsDocument/), trigger: 'EventBridge, when Shop-Checkout-health enters ALARM' },
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaDiagnosticsDocument/), trigger: 'EventBridge, when Shop-Checkout-health-critical enters ALARM' },
         { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaRollbackDocument/), trigger: 'an operator; waits for approval' },
         { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaConcurrencyDocument/), trigger: 'an operator; waits for approval' },
       ],

@@ -33,7 +33,7 @@ function alarmMetric(alarm: any): { name: string; stat: string } {
 }
 
 function alarmBySignal(t: Template, signal: string): any {
-  return only(t, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `Shop-Checkout-${signal}` } })[1].Properties;
+  return only(t, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `Shop-Checkout-${signal}-info` } })[1].Properties;
 }
 
 describe('OperationalFunction defaults', () => {
@@ -120,7 +120,7 @@ describe('OperationalFunction defaults', () => {
   test('the composite health alarm fires on any signal alarm and notifies the shared topic', () => {
     const { t } = defaultService();
     const [, health] = only(t, 'AWS::CloudWatch::CompositeAlarm');
-    expect(health.Properties.AlarmName).toBe('Shop-Checkout-health');
+    expect(health.Properties.AlarmName).toBe('Shop-Checkout-health-critical');
     const rule = JSON.stringify(health.Properties.AlarmRule);
     for (const id of Object.keys(t.findResources('AWS::CloudWatch::Alarm'))) {
       expect(rule).toContain(`"Fn::GetAtt":["${id}","Arn"]`);

@@ -1,7 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { Limits } from '../core/limits';
+import { OWNERSHIP_TAGS } from '../core/ownership';
 import { integerInRange, invalidProp } from '../core/validate';
 
 /**
@@ -19,6 +21,10 @@ export interface AlarmEvaluation {
 
 /** One golden signal's alarm, as a service kind describes it. */
 export interface SignalAlarmSpec {
+  /** How urgent it is; signals that feed a health alarm are INFO. Default INFO. */
+  readonly severity?: AlarmSeverity;
+  /** Missing data: healthy unless the signal says otherwise (no traffic is no outage). */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
   /** Short signal name used in the alarm name, e.g. `errors`. */
   readonly signal: string;
   readonly metric: cloudwatch.IMetric;
@@ -33,8 +39,8 @@ export interface SignalAlarmSpec {
 /** Identity every alarm of a service carries in its name and description. */
 export interface AlarmOwner {
   readonly serviceName: string;
-  /** Prefix unique in the account and region, e.g. `<stack>-<service>`. */
-  readonly namePrefix: string;
+  /** @deprecated names come from the AlarmPolicy; ignored */
+  readonly namePrefix?: string;
   /** Line appended to each description saying what responds. */
   readonly response: string;
 }
@@ -56,26 +62,60 @@ export function detectionSeconds(evaluation: AlarmEvaluation): number {
 }
 
 /**
- * The one place alarms are made: name `<prefix>-<signal>`, a description that says
- * what is wrong, the impact and what responds, and missing data treated as healthy
- * (no traffic is not an outage of the service itself).
+ * The one place signal alarms are made, through the AlarmPolicy in force: name
+ * `<stack>-<service>-<signal>-<severity>`, a description that says what is wrong, the
+ * impact and what responds, the severity's actions, `service` and `severity` tags,
+ * and missing data treated as healthy unless the signal says otherwise.
  */
 export function createSignalAlarm(scope: Construct, owner: AlarmOwner, spec: SignalAlarmSpec, evaluation: AlarmEvaluation): cloudwatch.Alarm {
-  const alarmName = `${owner.namePrefix}-${spec.signal}`;
-  if (!Token.isUnresolved(alarmName) && alarmName.length > Limits.ALARM_NAME_CHARS) {
-    invalidProp(scope, 'serviceName', `alarm name '${alarmName}' is longer than ${Limits.ALARM_NAME_CHARS} characters`);
-  }
-  const description = `${spec.description} ${owner.response}`.slice(0, Limits.ALARM_DESCRIPTION_CHARS);
-  return new cloudwatch.Alarm(scope, alarmNameToId(spec.signal), {
+  const policy = AlarmPolicy.of(scope);
+  const severity = spec.severity ?? AlarmSeverity.INFO;
+  const alarmName = checkedAlarmName(scope, policy.alarmName(scope, owner.serviceName, spec.signal, severity));
+  const alarm = new cloudwatch.Alarm(scope, alarmNameToId(spec.signal), {
     alarmName,
-    alarmDescription: description,
+    alarmDescription: `${spec.description} ${owner.response}`.slice(0, Limits.ALARM_DESCRIPTION_CHARS),
     metric: spec.metric,
     threshold: spec.threshold,
     comparisonOperator: spec.comparisonOperator,
     evaluationPeriods: evaluation.evaluationPeriods,
     datapointsToAlarm: evaluation.datapointsToAlarm,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+  policy.applyActions(alarm, severity);
+  tagAlarm(alarm, owner.serviceName, severity);
+  return alarm;
+}
+
+/** Tags every alarm with who owns it and how urgent it is. */
+export function tagAlarm(alarm: IConstruct, serviceName: string, severity: AlarmSeverity): void {
+  Tags.of(alarm).add(OWNERSHIP_TAGS.service, serviceName);
+  Tags.of(alarm).add('severity', severity);
+}
+
+/** An alarm name CloudWatch accepts. */
+export function checkedAlarmName(scope: IConstruct, alarmName: string): string {
+  if (!Token.isUnresolved(alarmName) && alarmName.length > Limits.ALARM_NAME_CHARS) {
+    invalidProp(scope, 'serviceName', `alarm name '${alarmName}' is longer than ${Limits.ALARM_NAME_CHARS} characters`);
+  }
+  return alarmName;
+}
+
+/**
+ * How long after a total outage begins an alarm fires: its period times the
+ * datapoints it needs, plus the delay before a datapoint is published.
+ */
+export class DetectionTime {
+  /** Detection time of a metric alarm, read from its synthesized properties. */
+  public static ofAlarm(alarm: cloudwatch.Alarm): Duration {
+    const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+    const metrics = (Stack.of(alarm).resolve(cfn.metrics) ?? []) as Array<{ metricStat?: { period?: number }; period?: number }>;
+    const periods = [cfn.period, ...metrics.map((m) => m.metricStat?.period ?? m.period)].filter((p): p is number => typeof p === 'number');
+    if (periods.length === 0) invalidProp(alarm, 'period', 'the alarm has no literal period to compute a detection time from');
+    const datapoints = (cfn.datapointsToAlarm ?? cfn.evaluationPeriods) as number;
+    return Duration.seconds(Math.max(...periods) * datapoints + METRIC_PUBLISH_DELAY.toSeconds());
+  }
+
+  private constructor() {}
 }
 
 function alarmNameToId(signal: string): string {

@@ -1,16 +1,18 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { checkedAlarmName, tagAlarm } from './alarm-factory';
+import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { Limits } from '../core/limits';
 
 /** What a service's health alarm is made of. */
 export interface HealthAlarmOptions {
-  readonly alarmName: string;
   readonly serviceName: string;
+  /** Alarms any of which makes the service unhealthy. */
   readonly signalAlarms: cloudwatch.IAlarm[];
   /** What responds when it fires. */
   readonly response: string;
-  readonly actions: cloudwatch.IAlarmAction[];
-  readonly okActions: cloudwatch.IAlarmAction[];
+  /** Actions besides the critical ones of the AlarmPolicy. */
+  readonly extraActions: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -19,13 +21,15 @@ export interface HealthAlarmOptions {
  */
 export function createHealthAlarm(scope: Construct, options: HealthAlarmOptions): cloudwatch.CompositeAlarm {
   const signals = options.signalAlarms.map((a) => a.alarmName).join(', ');
+  const policy = AlarmPolicy.of(scope);
   const alarm = new cloudwatch.CompositeAlarm(scope, 'HealthAlarm', {
-    compositeAlarmName: options.alarmName,
+    compositeAlarmName: checkedAlarmName(scope, policy.alarmName(scope, options.serviceName, 'health', AlarmSeverity.CRITICAL)),
     alarmDescription: `${options.serviceName} is unhealthy: one of its signal alarms (${signals}) is in ALARM. ${options.response}`
       .slice(0, Limits.ALARM_DESCRIPTION_CHARS),
     alarmRule: cloudwatch.AlarmRule.anyOf(...options.signalAlarms),
   });
-  alarm.addAlarmAction(...options.actions);
-  alarm.addOkAction(...options.okActions);
+  policy.applyActions(alarm, AlarmSeverity.CRITICAL);
+  if (options.extraActions.length) alarm.addAlarmAction(...options.extraActions);
+  tagAlarm(alarm, options.serviceName, AlarmSeverity.CRITICAL);
   return alarm;
 }

@@ -12,6 +12,7 @@ import { createLambdaDeploymentGroup } from '../deployments/lambda-deployment';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsHub } from '../hub/operations-hub';
 import { AlarmEvaluation, createSignalAlarm, detectionSeconds, validateEvaluation } from '../observability/alarm-factory';
+import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { createHealthAlarm } from '../observability/health-alarm';
 import { consoleLinks } from '../observability/links';
 import { Runbook } from '../runbooks/runbook';
@@ -73,22 +74,27 @@ export interface OperationalFunctionProps {
   readonly throttleThreshold?: number;
   /**
    * Period of every alarm: 10, 20 or 30 seconds or a multiple of a minute.
-   * @default Duration.minutes(1)
+   * @default - the alarm policy's (1 minute)
    */
   readonly alarmPeriod?: Duration;
   /**
    * Periods each alarm looks at (N of "M out of N").
-   * @default 3
+   * @default - the alarm policy's (3)
    */
   readonly evaluationPeriods?: number;
   /**
    * Breaching periods that fire an alarm (M of "M out of N"). With the defaults an
    * outage is detected within 3 minutes: 2 periods plus a minute of metric delay.
-   * @default 2
+   * @default - the alarm policy's (2)
    */
   readonly datapointsToAlarm?: number;
   /**
-   * Open an OpsItem when the health alarm fires, besides notifying the topic.
+   * How this service's alarms are named and what they do, by severity.
+   * @default - the policy set on the stack or app with AlarmPolicy.set, else the defaults
+   */
+  readonly alarmPolicy?: AlarmPolicy;
+  /**
+   * Open an OpsItem when the health alarm fires, besides the policy's critical actions.
    * @default - no OpsItem from the alarm (the diagnostics runbook still records one)
    */
   readonly opsItem?: OpsItemOptions;
@@ -136,10 +142,12 @@ export class OperationalFunction extends Construct {
     this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
     const aliasName = matchingString(this, 'aliasName', props.aliasName ?? 'live', /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/,
       'an alias name: letters, digits, - and _, not only digits');
+    if (props.alarmPolicy) AlarmPolicy.set(this, props.alarmPolicy);
+    const policy = AlarmPolicy.of(this);
     const evaluation: AlarmEvaluation = {
-      period: props.alarmPeriod ?? Duration.minutes(1),
-      evaluationPeriods: props.evaluationPeriods ?? 3,
-      datapointsToAlarm: props.datapointsToAlarm ?? 2,
+      period: props.alarmPeriod ?? policy.period,
+      evaluationPeriods: props.evaluationPeriods ?? policy.evaluationPeriods,
+      datapointsToAlarm: props.datapointsToAlarm ?? policy.datapointsToAlarm,
     };
     validateEvaluation(this, evaluation);
     const timeout = lambdaTimeout(fn);
@@ -156,7 +164,6 @@ export class OperationalFunction extends Construct {
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
     const signals = lambdaSignals(fn, this.alias, evaluation.period);
-    const namePrefix = `${this.hub.alarmNamePrefix}${this.serviceName}`;
     const logGroupName = lambdaLogGroupName(fn);
     const runbooks = lambdaRunbooks(this, fn, logGroupName);
     const diagnostics = runbooks.diagnostics;
@@ -164,20 +171,18 @@ export class OperationalFunction extends Construct {
     const specs = lambdaAlarmSpecs(signals, thresholds, aliasName);
     this.alarms = specs.map((spec) => createSignalAlarm(this, {
       serviceName: this.serviceName,
-      namePrefix,
-      response: `Feeds ${namePrefix}-health, which pages, and rolls back a deployment in progress.`,
+      response: `Feeds the ${this.serviceName} health alarm, which pages, and rolls back a deployment in progress.`,
     }, spec, evaluation));
     this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
 
     this.healthAlarm = createHealthAlarm(this, {
-      alarmName: `${namePrefix}-health`,
       serviceName: this.serviceName,
       signalAlarms: this.alarms,
       response: `Response: the ${diagnostics.node.id} runbook starts and records diagnostics on an OpsItem.`,
-      actions: [this.hub.topicAction, ...(props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
-        props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [])],
-      okActions: [this.hub.topicAction],
+      extraActions: props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
+        props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [],
     });
+    const healthName = policy.alarmName(this, this.serviceName, 'health', AlarmSeverity.CRITICAL);
 
     const rollout = props.rollout ?? RolloutStrategy.DEFAULT;
     const rollbackAlarms = [...this.alarms, ...(props.additionalRollbackAlarms ?? [])];
@@ -192,7 +197,7 @@ export class OperationalFunction extends Construct {
     this.runbooks = Object.values(runbooks);
     this.responseRules = [new RunbookTrigger(this, 'OnUnhealthy', {
       runbook: diagnostics,
-      description: `Starts the ${diagnostics.node.id} runbook when ${namePrefix}-health goes into ALARM`,
+      description: `Starts the ${diagnostics.node.id} runbook when the ${this.serviceName} health alarm goes into ALARM`,
       eventPattern: Triggers.alarmEntersAlarm(this.healthAlarm),
       parameters: {
         FunctionName: [fn.functionName],
@@ -231,7 +236,7 @@ export class OperationalFunction extends Construct {
       rollout,
       rollbackAlarms,
       responses: [
-        { runbook: diagnostics, trigger: `EventBridge, when ${namePrefix}-health enters ALARM` },
+        { runbook: diagnostics, trigger: `EventBridge, when ${healthName} enters ALARM` },
         { runbook: runbooks.rollback, trigger: 'an operator; waits for approval' },
         { runbook: runbooks.concurrency, trigger: 'an operator; waits for approval' },
       ],

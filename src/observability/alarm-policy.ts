@@ -1,0 +1,172 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { IConstruct } from 'constructs';
+import { matchingString } from '../core/validate';
+import { OperationsHub } from '../hub/operations-hub';
+
+/** How urgently an alarm needs a person. */
+export enum AlarmSeverity {
+  /** Users are hurt now: page someone. */
+  CRITICAL = 'critical',
+  /** Needs attention within working hours: open a ticket. */
+  WARNING = 'warning',
+  /** A signal that feeds another alarm (a composite, a rollback): no action of its own. */
+  INFO = 'info',
+}
+
+/** Kinds of {@link AlarmAction}. */
+export enum AlarmActionKind {
+  TOPIC = 'TOPIC',
+  STACK_TOPIC = 'STACK_TOPIC',
+  OPS_ITEM = 'OPS_ITEM',
+  INCIDENT = 'INCIDENT',
+}
+
+/** Something an alarm does when it fires. */
+export class AlarmAction {
+  /** Notify an SNS topic (and again when the alarm recovers). */
+  public static topic(topic: sns.ITopic): AlarmAction {
+    return new AlarmAction(AlarmActionKind.TOPIC, topic);
+  }
+
+  /** Notify the stack's shared alarm topic (the OperationsHub's). */
+  public static stackTopic(): AlarmAction {
+    return new AlarmAction(AlarmActionKind.STACK_TOPIC);
+  }
+
+  /** Open an OpsItem in OpsCenter. */
+  public static opsItem(severity: cw_actions.OpsItemSeverity, category?: cw_actions.OpsItemCategory): AlarmAction {
+    return new AlarmAction(AlarmActionKind.OPS_ITEM, undefined, severity, category ?? cw_actions.OpsItemCategory.AVAILABILITY);
+  }
+
+  /** Start an incident with an Incident Manager response plan (by name). */
+  public static incident(responsePlanName: string): AlarmAction {
+    matchingString('AlarmAction.incident', 'responsePlanName', responsePlanName, /^[A-Za-z0-9_-]{1,200}$/, 'a response plan name');
+    return new AlarmAction(AlarmActionKind.INCIDENT, undefined, undefined, undefined, responsePlanName);
+  }
+
+  private constructor(
+    /** What the action does. */
+    public readonly kind: AlarmActionKind,
+    private readonly snsTopic?: sns.ITopic,
+    private readonly opsItemSeverity?: cw_actions.OpsItemSeverity,
+    private readonly opsItemCategory?: cw_actions.OpsItemCategory,
+    private readonly responsePlanName?: string,
+  ) {}
+
+  /** @internal */
+  public _bind(scope: IConstruct): cloudwatch.IAlarmAction {
+    switch (this.kind) {
+      case AlarmActionKind.TOPIC: return new cw_actions.SnsAction(this.snsTopic!);
+      case AlarmActionKind.STACK_TOPIC: return OperationsHub.of(scope).topicAction;
+      case AlarmActionKind.OPS_ITEM: return new cw_actions.SsmAction(this.opsItemSeverity!, this.opsItemCategory);
+      default: return new cw_actions.SsmIncidentAction(this.responsePlanName!);
+    }
+  }
+
+  /** Whether the action should also run when the alarm returns to OK. */
+  public get notifiesOnRecovery(): boolean {
+    return this.kind === AlarmActionKind.TOPIC || this.kind === AlarmActionKind.STACK_TOPIC;
+  }
+}
+
+/** Properties of an {@link AlarmPolicy}. */
+export interface AlarmPolicyProps {
+  /**
+   * What critical alarms (a service's health, a fast SLO burn) do.
+   * @default [AlarmAction.stackTopic()]
+   */
+  readonly critical?: AlarmAction[];
+  /**
+   * What warning alarms (a slow SLO burn, a KPI at risk) do.
+   * @default [AlarmAction.opsItem(OpsItemSeverity.MEDIUM)]
+   */
+  readonly warning?: AlarmAction[];
+  /**
+   * What info alarms (signals that feed a composite or a rollback) do.
+   * @default - nothing
+   */
+  readonly info?: AlarmAction[];
+  /**
+   * Period of signal alarms.
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+  /**
+   * Periods a signal alarm looks at (N of "M out of N").
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * Breaching periods that fire a signal alarm (M of "M out of N").
+   * @default 2
+   */
+  readonly datapointsToAlarm?: number;
+}
+
+const policies = new WeakMap<IConstruct, AlarmPolicy>();
+
+/**
+ * How alarms are named, evaluated and acted on, by severity. Set once for an app or
+ * a stack with `AlarmPolicy.set(scope, policy)`; a service may set its own. Every
+ * alarm cdk-opex makes goes through the policy that is nearest to it.
+ */
+export class AlarmPolicy {
+  /** The policy in force at `scope`: the nearest one set on it or an ancestor, else the defaults. */
+  public static of(scope: IConstruct): AlarmPolicy {
+    for (const s of [...scope.node.scopes].reverse()) {
+      const policy = policies.get(s);
+      if (policy) return policy;
+    }
+    return DEFAULT_POLICY;
+  }
+
+  /** Makes `policy` the one in force for `scope` and everything under it. */
+  public static set(scope: IConstruct, policy: AlarmPolicy): void {
+    policies.set(scope, policy);
+  }
+
+  constructor(private readonly props: AlarmPolicyProps = {}) {}
+
+  /** Actions of alarms of one severity. */
+  public actionsFor(severity: AlarmSeverity): AlarmAction[] {
+    switch (severity) {
+      case AlarmSeverity.CRITICAL: return this.props.critical ?? [AlarmAction.stackTopic()];
+      case AlarmSeverity.WARNING: return this.props.warning ?? [AlarmAction.opsItem(cw_actions.OpsItemSeverity.MEDIUM)];
+      default: return this.props.info ?? [];
+    }
+  }
+
+  /** Period of signal alarms. */
+  public get period(): Duration {
+    return this.props.period ?? Duration.minutes(1);
+  }
+
+  /** Periods a signal alarm looks at. */
+  public get evaluationPeriods(): number {
+    return this.props.evaluationPeriods ?? 3;
+  }
+
+  /** Breaching periods that fire a signal alarm. */
+  public get datapointsToAlarm(): number {
+    return this.props.datapointsToAlarm ?? 2;
+  }
+
+  /** The name of an alarm: `<stack>-<service>-<signal>-<severity>`. */
+  public alarmName(scope: IConstruct, serviceName: string, signal: string, severity: AlarmSeverity): string {
+    return `${OperationsHub.of(scope).alarmNamePrefix}${serviceName}-${signal}-${severity}`;
+  }
+
+  /** Adds the severity's actions to `alarm` (and OK actions for notifications). */
+  public applyActions(alarm: cloudwatch.AlarmBase, severity: AlarmSeverity): void {
+    for (const action of this.actionsFor(severity)) {
+      const bound = action._bind(alarm);
+      alarm.addAlarmAction(bound);
+      if (action.notifiesOnRecovery) alarm.addOkAction(bound);
+    }
+  }
+}
+
+const DEFAULT_POLICY = new AlarmPolicy();
