@@ -13,3 +13,4 @@ export * from './observability/alarm-policy';
 export { DetectionTime } from './observability/alarm-factory';
 export * from './patterns/operational-function';
 export * from './runbooks/simulator';
+export * from './observability/kpi';

@@ -1,0 +1,163 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { checkedAlarmName, tagAlarm } from './alarm-factory';
+import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
+import { ownershipName } from '../core/ownership';
+import { integerInRange, invalidProp, literalNumber, matchingString } from '../core/validate';
+import { OperationsHub } from '../hub/operations-hub';
+
+/** Which way a KPI going wrong looks. */
+export enum KpiDirection {
+  /** Too low is bad (orders per minute, sign-ups). */
+  LOW = 'LOW',
+  /** Too high is bad (refunds, checkout abandonment). */
+  HIGH = 'HIGH',
+  /** Either way is suspicious. */
+  BOTH = 'BOTH',
+}
+
+/** When a KPI is at risk: outside a static threshold, or outside its learned band. */
+export class KpiBand {
+  /** At risk when the value falls below `threshold`; no data counts as at risk. */
+  public static below(threshold: number): KpiBand {
+    return new KpiBand(KpiDirection.LOW, literalNumber('KpiBand.below', 'threshold', threshold));
+  }
+
+  /** At risk when the value rises above `threshold`. */
+  public static above(threshold: number): KpiBand {
+    return new KpiBand(KpiDirection.HIGH, literalNumber('KpiBand.above', 'threshold', threshold));
+  }
+
+  /**
+   * At risk when the value leaves the band CloudWatch anomaly detection learns from
+   * its history (`stdDevs` standard deviations wide).
+   */
+  public static anomaly(direction: KpiDirection, stdDevs = 2): KpiBand {
+    literalNumber('KpiBand.anomaly', 'stdDevs', stdDevs);
+    if (stdDevs <= 0 || stdDevs > 10) invalidProp('KpiBand.anomaly', 'stdDevs', `must be above 0 and at most 10 (got ${stdDevs})`);
+    return new KpiBand(direction, undefined, stdDevs);
+  }
+
+  private constructor(
+    /** Which way is bad. */
+    public readonly direction: KpiDirection,
+    /**
+     * Static threshold.
+     * @default - anomaly band
+     */
+    public readonly threshold?: number,
+    /**
+     * Width of the anomaly band in standard deviations.
+     * @default - static threshold
+     */
+    public readonly stdDevs?: number,
+  ) {}
+}
+
+/** Properties of a {@link Kpi}. */
+export interface KpiProps {
+  /** Service the KPI belongs to. */
+  readonly serviceName: string;
+  /** Short name used in the alarm name, e.g. `orders-per-minute`. */
+  readonly kpiName: string;
+  /** The business metric, e.g. orders placed per minute. */
+  readonly metric: cloudwatch.IMetric;
+  /** When it is at risk. */
+  readonly band: KpiBand;
+  /**
+   * What the KPI means to the business, for the alarm description.
+   * @default - the KPI name
+   */
+  readonly meaning?: string;
+  /**
+   * @default AlarmSeverity.WARNING
+   */
+  readonly severity?: AlarmSeverity;
+  /**
+   * Periods the alarm looks at.
+   * @default 5
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * Breaching periods that fire it.
+   * @default 3
+   */
+  readonly datapointsToAlarm?: number;
+}
+
+/** A business KPI with a "KPI at risk" alarm and a graph on the operations dashboard. */
+export class Kpi extends Construct {
+  /** The "KPI at risk" alarm. */
+  public readonly alarm: cloudwatch.Alarm;
+  /** The KPI's graph. */
+  public readonly widget: cloudwatch.IWidget;
+
+  constructor(scope: Construct, id: string, props: KpiProps) {
+    super(scope, id);
+    const serviceName = ownershipName(this, 'serviceName', props.serviceName);
+    const kpiName = matchingString(this, 'kpiName', props.kpiName, /^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and -');
+    requireMetric(this, props.metric);
+    const evaluationPeriods = integerInRange(this, 'evaluationPeriods', props.evaluationPeriods ?? 5, 1, 1440);
+    const datapointsToAlarm = integerInRange(this, 'datapointsToAlarm', props.datapointsToAlarm ?? 3, 1, evaluationPeriods);
+    const severity = props.severity ?? AlarmSeverity.WARNING;
+    const policy = AlarmPolicy.of(this);
+    const { band } = props;
+    const common = {
+      alarmName: checkedAlarmName(this, policy.alarmName(this, serviceName, `kpi-${kpiName}`, severity)),
+      alarmDescription: `KPI at risk: ${props.meaning ?? kpiName} of ${serviceName} is ${describeBand(band)}. `
+        + 'Impact: the business outcome this service exists for is falling short; check recent deployments and dependencies.',
+      evaluationPeriods,
+      datapointsToAlarm,
+    };
+    if (band.threshold !== undefined) {
+      const low = band.direction === KpiDirection.LOW;
+      this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+        ...common,
+        metric: props.metric,
+        threshold: band.threshold,
+        comparisonOperator: low ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // No orders at all is the worst case of "too low", not a gap in the data.
+        treatMissingData: low ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    } else {
+      this.alarm = new cloudwatch.AnomalyDetectionAlarm(this, 'Alarm', {
+        ...common,
+        metric: props.metric,
+        stdDevs: band.stdDevs,
+        comparisonOperator: {
+          [KpiDirection.LOW]: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_THRESHOLD,
+          [KpiDirection.HIGH]: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+          [KpiDirection.BOTH]: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
+        }[band.direction],
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    policy.applyActions(this.alarm, severity);
+    tagAlarm(this.alarm, serviceName, severity);
+
+    this.widget = new cloudwatch.GraphWidget({
+      title: `${serviceName}: KPI ${kpiName}`,
+      left: [props.metric],
+      leftAnnotations: band.threshold !== undefined ? [{ value: band.threshold, label: 'at risk' }] : [],
+      width: 8,
+      height: 6,
+    });
+    OperationsHub.of(this).addDashboardSection([this.widget]);
+  }
+}
+
+function describeBand(band: KpiBand): string {
+  if (band.threshold !== undefined) return `${band.direction === KpiDirection.LOW ? 'below' : 'above'} ${band.threshold}`;
+  const side = { [KpiDirection.LOW]: 'below', [KpiDirection.HIGH]: 'above', [KpiDirection.BOTH]: 'outside' }[band.direction];
+  return `${side} its expected band (${band.stdDevs} standard deviations)`;
+}
+
+/** A metric with a name and namespace, or an expression with text: CloudWatch rejects anything less at deploy time. */
+function requireMetric(scope: Construct, metric: cloudwatch.IMetric): void {
+  const config = metric.toMetricConfig();
+  const stat = config.metricStat;
+  const expression = config.mathExpression?.expression;
+  if (stat ? !stat.metricName || !stat.namespace : !expression?.trim()) {
+    invalidProp(scope, 'metric', 'needs a metric name and namespace (or a math expression): CloudWatch rejects an empty metric');
+  }
+}
