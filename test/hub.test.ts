@@ -93,14 +93,29 @@ describe('OperationsHub', () => {
     const sections = Math.ceil(Limits.DASHBOARD_WIDGETS / 7) + 1; // 73 sections, 511 widgets
     const used = Array.from({ length: sections }, (_, i) => hub.addDashboardSection(section(i)));
     expect(hub.dashboards).toHaveLength(2);
-    expect(used[70]).toBe(hub.dashboards[0]); // 71 sections = 497 widgets fit
+    expect(used[70]).toBe(hub.dashboards[0]); // a 2-widget summary row and 71 sections = 499 widgets fit
     expect(used[71]).toBe(hub.dashboards[1]);
     const dashboards = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[];
     const widgets = dashboards.map((d) => JSON.parse(d.Properties.DashboardBody).widgets.length);
-    expect(widgets).toEqual([497, 14]);
+    expect(widgets).toEqual([499, 16]);
+    expect(Math.max(...widgets)).toBeLessThanOrEqual(Limits.DASHBOARD_WIDGETS);
     expect(dashboards.map((d) => d.Properties.DashboardName)).toEqual(['Big-operations', 'Big-operations-2']);
-    expect(() => hub.addDashboardSection(Array.from({ length: 501 }, () => new cloudwatch.TextWidget({ markdown: 'x' }))))
-      .toThrow(/invalid `widgets`: a section of 501 widgets cannot fit on one dashboard/);
+    expect(() => hub.addDashboardSection(Array.from({ length: 499 }, () => new cloudwatch.TextWidget({ markdown: 'x' }))))
+      .toThrow(/invalid `widgets`: a section of 499 widgets cannot fit on one dashboard/);
+  });
+
+  test('each dashboard starts with the health of its services; a full summary starts a new dashboard', () => {
+    const stack = new Stack(strictApp(), 'Big');
+    const hub = OperationsHub.of(stack);
+    const alarm = (i: number) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:us-east-1:123456789012:alarm:a${i}`);
+    for (let i = 0; i < 101; i++) hub.addDashboardSection([new cloudwatch.TextWidget({ markdown: `s${i}` })], [alarm(i)]);
+    const bodies = (Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[])
+      .map((d) => JSON.parse(d.Properties.DashboardBody));
+    expect(bodies).toHaveLength(2); // 101 widgets fit one dashboard, 101 alarms do not fit one alarm status widget
+    const summaries = bodies.map((b) => b.widgets[1]);
+    expect(summaries.map((w) => [w.type, w.properties.alarms.length])).toEqual([['alarm', 100], ['alarm', 1]]);
+    expect(summaries[0].properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:123456789012:alarm:a0');
+    expect(bodies[0].widgets[0].properties.markdown).toMatch(/^# Big-operations\n/);
   });
 
   test('the template carries a catalog of the stack\'s services', () => {

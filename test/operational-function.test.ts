@@ -162,15 +162,18 @@ describe('OperationalFunction defaults', () => {
     const [, dashboard] = only(t, 'AWS::CloudWatch::Dashboard');
     expect(dashboard.Properties.DashboardName).toBe('Shop-operations');
     const body = dashboardBody(dashboard);
-    const titles = body.widgets.map((w: any) => w.properties.title).filter(Boolean);
+    // The summary row first (a header and every service's health), then this service's section.
+    expect(body.widgets.slice(0, 2).map((w: any) => w.type)).toEqual(['text', 'alarm']);
+    expect(body.widgets[1].properties.alarms).toHaveLength(1);
+    const titles = body.widgets.slice(2).map((w: any) => w.properties.title).filter(Boolean);
     expect(titles).toEqual([
       'Checkout: traffic (invocations)', 'Checkout: errors', 'Checkout: latency (ms)',
       'Checkout: throttles', 'Checkout: concurrency (max)', 'Checkout: alarms',
     ]);
-    const text = body.widgets.find((w: any) => w.type === 'text').properties.markdown;
+    const text = body.widgets.slice(2).find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toMatch(/\[diagnostics runbook\]\(https:\/\/us-east-1\.console\.aws\.amazon\.com\/systems-manager\/documents\//);
     expect(text).toMatch(/\[deployment group\]\(https:\/\/us-east-1\.console\.aws\.amazon\.com\/codesuite\/codedeploy\/applications\//);
-    const alarmWidget = body.widgets.find((w: any) => w.type === 'alarm');
+    const alarmWidget = body.widgets.find((w: any) => w.properties.title === 'Checkout: alarms');
     expect(alarmWidget.properties.alarms).toHaveLength(4);
   });
 

@@ -9,6 +9,8 @@ export class Limits {
   public static readonly CFN_TEMPLATE_BYTES = 1_000_000;
   /** Widgets on one CloudWatch dashboard. */
   public static readonly DASHBOARD_WIDGETS = 500;
+  /** Alarms one alarm status widget shows. */
+  public static readonly ALARM_STATUS_WIDGET_ALARMS = 100;
   /** Longest span (period x evaluation periods) for alarms whose period is under an hour, in seconds. */
   public static readonly ALARM_EVALUATION_SPAN_SECONDS = 86_400;
   /** Alarms in one CodeDeploy deployment group's alarm configuration. */

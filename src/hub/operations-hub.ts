@@ -6,10 +6,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { Limits } from '../core/limits';
 import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
+import { OperationsDashboards } from '../observability/dashboards';
 import { Runbook } from '../runbooks/runbook';
 
 /** Construct id of the hub, a direct child of its stack. */
@@ -86,9 +86,7 @@ export class OperationsHub extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** Services registered in this stack, in the order they were added. */
   public readonly services: ServiceRecord[] = [];
-  private readonly dashboardName: string;
-  private readonly _dashboards: cloudwatch.Dashboard[] = [];
-  private dashboardWidgets = 0;
+  private readonly _dashboards: OperationsDashboards;
   private _lambdaApplication?: codedeploy.LambdaApplication;
   private _deploymentRole?: iam.Role;
   private _ownAlarmsArn?: string;
@@ -104,7 +102,7 @@ export class OperationsHub extends Construct {
     if (stack.node.children.some((c) => c !== this && c instanceof OperationsHub)) {
       invalidProp(this, 'scope', `stack ${stack.node.path} already has an OperationsHub; create yours before any service, or use OperationsHub.of(scope)`);
     }
-    this.dashboardName = props.dashboardName ?? `${stack.stackName}-operations`;
+    this._dashboards = new OperationsDashboards(this, props.dashboardName ?? `${stack.stackName}-operations`);
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
 
     stack.templateOptions.metadata = {
@@ -115,7 +113,7 @@ export class OperationsHub extends Construct {
 
   /** Dashboards holding the services' sections, in order. */
   public get dashboards(): cloudwatch.Dashboard[] {
-    return [...this._dashboards];
+    return this._dashboards.dashboards;
   }
 
   /** Records a service so the catalog, report and checks know of it. */
@@ -127,25 +125,12 @@ export class OperationsHub extends Construct {
   }
 
   /**
-   * Adds a service's widgets to the operations dashboard, starting a new dashboard
-   * when this one would pass CloudWatch's widget limit. Returns the dashboard used.
+   * Adds a service's widgets to the operations dashboards; `summaryAlarms` (its health
+   * alarm) join the summary row at the top. A section that would pass CloudWatch's
+   * limits starts a new dashboard. Returns the dashboard used.
    */
-  public addDashboardSection(widgets: cloudwatch.IWidget[]): cloudwatch.Dashboard {
-    if (widgets.length > Limits.DASHBOARD_WIDGETS) {
-      invalidProp(this, 'widgets', `a section of ${widgets.length} widgets cannot fit on one dashboard (limit ${Limits.DASHBOARD_WIDGETS})`);
-    }
-    let dashboard = this._dashboards[this._dashboards.length - 1];
-    if (!dashboard || this.dashboardWidgets + widgets.length > Limits.DASHBOARD_WIDGETS) {
-      const n = this._dashboards.length + 1;
-      dashboard = new cloudwatch.Dashboard(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
-        dashboardName: n === 1 ? this.dashboardName : `${this.dashboardName}-${n}`,
-      });
-      this._dashboards.push(dashboard);
-      this.dashboardWidgets = 0;
-    }
-    dashboard.addWidgets(...widgets);
-    this.dashboardWidgets += widgets.length;
-    return dashboard;
+  public addDashboardSection(widgets: cloudwatch.IWidget[], summaryAlarms: cloudwatch.IAlarm[] = []): cloudwatch.Dashboard {
+    return this._dashboards.addSection(widgets, summaryAlarms);
   }
 
   /** The CodeDeploy application every Lambda deployment group of the stack belongs to. */

@@ -216,7 +216,7 @@ export class OperationalFunction extends Construct {
       rollout: rollout.describe(),
       runbookUrl: links.runbook(diagnostics),
       deploymentGroupUrl: links.deploymentGroup(this.deploymentGroup),
-    }, signals, thresholds, timeout, [this.healthAlarm, ...this.alarms]));
+    }, signals, thresholds, timeout, [this.healthAlarm, ...this.alarms]), [this.healthAlarm]);
 
     const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
     for (const target of [this, fn]) {

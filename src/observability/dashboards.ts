@@ -1,0 +1,83 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { Limits } from '../core/limits';
+import { invalidProp } from '../core/validate';
+
+/** Widgets each dashboard spends on its summary row: a header and the health of its services. */
+export const SUMMARY_WIDGETS = 2;
+
+/** The alarms of the services on one dashboard, listed when the dashboard is rendered. */
+class HealthSummaryWidget extends cloudwatch.ConcreteWidget {
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  constructor(private readonly title: string) {
+    super(24, 3);
+  }
+
+  public toJson(): any[] {
+    const common = { width: this.width, height: this.height, x: this.x, y: this.y };
+    if (this.alarms.length === 0) {
+      return [{ ...common, type: 'text', properties: { markdown: 'No service alarms on this dashboard yet.' } }];
+    }
+    return [{ ...common, type: 'alarm', properties: { title: this.title, alarms: this.alarms.map((a) => a.alarmArn) } }];
+  }
+}
+
+interface Page {
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly summary: HealthSummaryWidget;
+  widgets: number;
+}
+
+/**
+ * The stack's operations dashboards: each starts with a summary row (the health of
+ * every service on it), then a section per service. A section that would pass
+ * CloudWatch's widget limit, or the summary's alarm limit, starts the next dashboard,
+ * so no dashboard CloudWatch would reject is ever emitted.
+ */
+export class OperationsDashboards {
+  private readonly pages: Page[] = [];
+
+  constructor(private readonly scope: Construct, private readonly name: string) {}
+
+  /** The dashboards, in order. */
+  public get dashboards(): cloudwatch.Dashboard[] {
+    return this.pages.map((p) => p.dashboard);
+  }
+
+  /** Adds a section; `summaryAlarms` (e.g. the service's health alarm) join its dashboard's summary row. */
+  public addSection(widgets: cloudwatch.IWidget[], summaryAlarms: cloudwatch.IAlarm[]): cloudwatch.Dashboard {
+    if (widgets.length > Limits.DASHBOARD_WIDGETS - SUMMARY_WIDGETS) {
+      invalidProp(this.scope, 'widgets', `a section of ${widgets.length} widgets cannot fit on one dashboard `
+        + `(limit ${Limits.DASHBOARD_WIDGETS}, ${SUMMARY_WIDGETS} of them for the summary row)`);
+    }
+    if (summaryAlarms.length > Limits.ALARM_STATUS_WIDGET_ALARMS) {
+      invalidProp(this.scope, 'summaryAlarms', `at most ${Limits.ALARM_STATUS_WIDGET_ALARMS} alarms fit a dashboard's summary`);
+    }
+    let page = this.pages[this.pages.length - 1];
+    if (!page || page.widgets + widgets.length > Limits.DASHBOARD_WIDGETS
+      || page.summary.alarms.length + summaryAlarms.length > Limits.ALARM_STATUS_WIDGET_ALARMS) {
+      page = this.newPage();
+    }
+    page.dashboard.addWidgets(...widgets);
+    page.widgets += widgets.length;
+    page.summary.alarms.push(...summaryAlarms);
+    return page.dashboard;
+  }
+
+  private newPage(): Page {
+    const n = this.pages.length + 1;
+    const name = n === 1 ? this.name : `${this.name}-${n}`;
+    const dashboard = new cloudwatch.Dashboard(this.scope, n === 1 ? 'Dashboard' : `Dashboard${n}`, { dashboardName: name });
+    const summary = new HealthSummaryWidget(`${name}: service health`);
+    dashboard.addWidgets(new cloudwatch.TextWidget({
+      width: 24,
+      height: 2,
+      markdown: `# ${name}\nThe health of every service on this dashboard, then one section per service: `
+        + 'traffic, errors, latency and saturation, with links to each service\'s runbook and deployments.',
+    }), summary);
+    const page = { dashboard, summary, widgets: SUMMARY_WIDGETS };
+    this.pages.push(page);
+    return page;
+  }
+}
