@@ -9,10 +9,14 @@ export class Limits {
   public static readonly CFN_TEMPLATE_BYTES = 1_000_000;
   /** Widgets on one CloudWatch dashboard. */
   public static readonly DASHBOARD_WIDGETS = 500;
+  /** Metrics one metric-math alarm may read. */
+  public static readonly ALARM_MATH_METRICS = 10;
   /** Alarms one alarm status widget shows. */
   public static readonly ALARM_STATUS_WIDGET_ALARMS = 100;
   /** Longest span (period x evaluation periods) for alarms whose period is under an hour, in seconds. */
   public static readonly ALARM_EVALUATION_SPAN_SECONDS = 86_400;
+  /** Longest span (period x evaluation periods) of any alarm, in seconds (7 days). */
+  public static readonly ALARM_LONG_EVALUATION_SPAN_SECONDS = 604_800;
   /** Alarms in one CodeDeploy deployment group's alarm configuration. */
   public static readonly DEPLOYMENT_GROUP_ALARMS = 10;
   /** Targets on one EventBridge rule. */

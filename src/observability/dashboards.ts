@@ -81,3 +81,51 @@ export class OperationsDashboards {
     return page;
   }
 }
+
+/** Links shown at the top of a service's dashboard section. */
+export interface SectionLinks {
+  readonly serviceName: string;
+  readonly team?: string;
+  readonly detectionSeconds: number;
+  readonly rollout: string;
+  readonly runbookUrl: string;
+  readonly deploymentGroupUrl: string;
+}
+
+/** The top of a service's section. */
+export interface SectionHeader {
+  readonly serviceName: string;
+  /** What the service is, in words, e.g. `SQS queue`. */
+  readonly kindLabel: string;
+  readonly team?: string;
+  /** One line under the title: detection time, rollout, links. */
+  readonly detail: string;
+}
+
+/** One graph of a section. */
+export interface SectionGraph {
+  readonly title: string;
+  readonly left: cloudwatch.IMetric[];
+  readonly right?: cloudwatch.IMetric[];
+  readonly annotations?: cloudwatch.HorizontalAnnotation[];
+}
+
+/**
+ * A service's dashboard section, the same shape for every kind: a header, its
+ * graphs (three to a row) and the state of its alarms.
+ */
+export function serviceSection(header: SectionHeader, graphs: SectionGraph[], alarms: cloudwatch.IAlarm[]): cloudwatch.IWidget[] {
+  const owner = header.team ? ` · team **${header.team}**` : '';
+  return [
+    new cloudwatch.TextWidget({ width: 24, height: 2, markdown: `## ${header.serviceName} (${header.kindLabel})${owner}\n${header.detail}` }),
+    ...graphs.map((g) => new cloudwatch.GraphWidget({
+      title: `${header.serviceName}: ${g.title}`,
+      left: g.left,
+      right: g.right ?? [],
+      leftAnnotations: g.annotations ?? [],
+      width: 8,
+      height: 6,
+    })),
+    new cloudwatch.AlarmStatusWidget({ title: `${header.serviceName}: alarms`, alarms, width: 8, height: 6 }),
+  ];
+}

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
+import { SectionLinks, serviceSection } from '../observability/dashboards';
 import { RunbookLibrary } from '../runbooks/library';
 
 /**
@@ -120,42 +121,29 @@ export function lambdaAlarmSpecs(signals: LambdaSignals, thresholds: LambdaThres
   ];
 }
 
-/** Links shown at the top of a service's dashboard section. */
-export interface SectionLinks {
-  readonly serviceName: string;
-  readonly team?: string;
-  readonly detectionSeconds: number;
-  readonly rollout: string;
-  readonly runbookUrl: string;
-  readonly deploymentGroupUrl: string;
-}
 
 /** The service's dashboard section: what it does, how it fails, and its alarms' states. */
 export function lambdaDashboardWidgets(links: SectionLinks, signals: LambdaSignals, thresholds: LambdaThresholds,
   timeout: Duration, alarms: cloudwatch.IAlarm[]): cloudwatch.IWidget[] {
-  const graph = (title: string, left: cloudwatch.IMetric[], annotations: cloudwatch.HorizontalAnnotation[] = [], right: cloudwatch.IMetric[] = []) =>
-    new cloudwatch.GraphWidget({ title: `${links.serviceName}: ${title}`, left, right, leftAnnotations: annotations, width: 8, height: 6 });
-  const owner = links.team ? ` · team **${links.team}**` : '';
-  return [
-    new cloudwatch.TextWidget({
-      width: 24,
-      height: 2,
-      markdown: [
-        `## ${links.serviceName} (Lambda)${owner}`,
-        `Outage detected within ${links.detectionSeconds} s · rollout ${links.rollout} · `
-          + `[diagnostics runbook](${links.runbookUrl}) · [deployment group](${links.deploymentGroupUrl})`,
-      ].join('\n'),
-    }),
-    graph('traffic (invocations)', [signals.invocations]),
-    graph('errors', [signals.errors], [], [signals.errorRate]),
-    graph('latency (ms)', [signals.latencyP50, signals.latencyP90, signals.latencyP99], [
-      { value: thresholds.latency.toMilliseconds(), label: 'alarm' },
-      { value: timeout.toMilliseconds(), label: 'timeout', color: cloudwatch.Color.RED },
-    ]),
-    graph('throttles', [signals.throttles], [{ value: thresholds.throttles, label: 'alarm' }]),
-    graph('concurrency (max)', [signals.concurrency]),
-    new cloudwatch.AlarmStatusWidget({ title: `${links.serviceName}: alarms`, alarms, width: 8, height: 6 }),
-  ];
+  return serviceSection({
+    ...links,
+    kindLabel: 'Lambda',
+    detail: `Outage detected within ${links.detectionSeconds} s · rollout ${links.rollout} · `
+      + `[diagnostics runbook](${links.runbookUrl}) · [deployment group](${links.deploymentGroupUrl})`,
+  }, [
+    { title: 'traffic (invocations)', left: [signals.invocations] },
+    { title: 'errors', left: [signals.errors], right: [signals.errorRate] },
+    {
+      title: 'latency (ms)',
+      left: [signals.latencyP50, signals.latencyP90, signals.latencyP99],
+      annotations: [
+        { value: thresholds.latency.toMilliseconds(), label: 'alarm' },
+        { value: timeout.toMilliseconds(), label: 'timeout', color: cloudwatch.Color.RED },
+      ],
+    },
+    { title: 'throttles', left: [signals.throttles], annotations: [{ value: thresholds.throttles, label: 'alarm' }] },
+    { title: 'concurrency (max)', left: [signals.concurrency] },
+  ], alarms);
 }
 
 /** Log group the function writes to: its logging config's, or Lambda's default. */
