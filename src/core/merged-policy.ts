@@ -28,7 +28,8 @@ export function allowOnResources(role: iam.IRole, actions: string[], resources: 
   const key = [...actions].sort().join(',');
   const current = open.get(key);
   const added = current ? resources.filter((r) => !current.resources.has(r)) : resources;
-  if (current && current.resources.size + added.length <= RESOURCES_PER_STATEMENT) {
+  // A statement is frozen once synthesized; a later grant gets a statement of its own.
+  if (current && !current.statement.frozen && current.resources.size + added.length <= RESOURCES_PER_STATEMENT) {
     current.statement.addResources(...added);
     added.forEach((r) => current.resources.add(r));
     return;

@@ -1,0 +1,539 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { checkedAlarmName, tagAlarm } from './alarm-factory';
+import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
+import { Limits } from '../core/limits';
+import { ownershipName } from '../core/ownership';
+import { invalidProp, literalMillis, literalNumber, matchingString, positiveNumber } from '../core/validate';
+import { OperationsHub } from '../hub/operations-hub';
+
+/** Bounds of an SLO window: the workbook's burn rates are meant for windows of weeks. */
+const MIN_WINDOW_DAYS = 7;
+const MAX_WINDOW_DAYS = 90;
+
+/** Good events and all events, for an availability or latency indicator. */
+export interface GoodEventsIndicatorProps {
+  /** Count of good events (successful, or fast enough, requests) per period; summed. */
+  readonly good: cloudwatch.IMetric;
+  /** Count of all events per period; summed. */
+  readonly total: cloudwatch.IMetric;
+}
+
+/** Bad events and all events, for an availability indicator. */
+export interface ErrorEventsIndicatorProps {
+  /** Count of failed requests per period, e.g. Lambda `Errors` (Sum). */
+  readonly errors: cloudwatch.IMetric;
+  /** Count of all requests per period, e.g. Lambda `Invocations` (Sum). */
+  readonly total: cloudwatch.IMetric;
+}
+
+/** A latency metric and the threshold a good request stays under. */
+export interface LatencyPercentileIndicatorProps {
+  /**
+   * Latency of each request, a metric CloudWatch keeps percentiles of
+   * (e.g. Lambda `Duration`, ALB `TargetResponseTime`, API Gateway `Latency`).
+   * Its statistic is replaced by the percentile rank `PR(:threshold)`.
+   */
+  readonly metric: cloudwatch.Metric;
+  /**
+   * A request is good when its latency is at or under this value, in the metric's
+   * unit (milliseconds for Lambda `Duration`, seconds for ALB `TargetResponseTime`).
+   */
+  readonly threshold: number;
+}
+
+/** What the objective measures. */
+export enum SloIndicatorKind {
+  /** Share of requests that succeed. */
+  AVAILABILITY = 'availability',
+  /** Share of requests that are fast enough. */
+  LATENCY = 'latency',
+}
+
+type RatioShape =
+  | { readonly shape: 'good'; readonly good: cloudwatch.IMetric; readonly total: cloudwatch.IMetric }
+  | { readonly shape: 'bad'; readonly bad: cloudwatch.IMetric; readonly total: cloudwatch.IMetric }
+  | { readonly shape: 'rank'; readonly latency: cloudwatch.Metric };
+
+/**
+ * The service level indicator of an objective: how to compute, over any window,
+ * the error ratio (share of bad events, 0 to 1) with CloudWatch metric math.
+ */
+export class SloIndicator {
+  /** Availability from counts of good and all requests: error ratio `1 - good / total`. */
+  public static availability(props: GoodEventsIndicatorProps): SloIndicator {
+    return new SloIndicator(SloIndicatorKind.AVAILABILITY, 'requests that succeed',
+      { shape: 'good', good: props.good, total: props.total });
+  }
+
+  /** Availability from counts of failed and all requests: error ratio `errors / total`. */
+  public static availabilityFromErrors(props: ErrorEventsIndicatorProps): SloIndicator {
+    return new SloIndicator(SloIndicatorKind.AVAILABILITY, 'requests that succeed',
+      { shape: 'bad', bad: props.errors, total: props.total });
+  }
+
+  /**
+   * Latency from counts of fast-enough requests and all requests (e.g. a metric your
+   * code emits per request under the threshold): error ratio `1 - good / total`.
+   */
+  public static latency(props: GoodEventsIndicatorProps): SloIndicator {
+    return new SloIndicator(SloIndicatorKind.LATENCY, 'requests fast enough',
+      { shape: 'good', good: props.good, total: props.total });
+  }
+
+  /**
+   * Latency from a latency metric alone, with CloudWatch's percentile rank statistic:
+   * `PR(:threshold)` is the percentage of requests at or under the threshold, so the
+   * error ratio is `(100 - PR(:threshold)) / 100`. The objective's target is the
+   * percentile: "p99 under 300 ms" is `latencyPercentile({ metric, threshold: 300 })`
+   * with `target: 99`. Periods with no requests have no datapoint and never alarm.
+   */
+  public static latencyPercentile(props: LatencyPercentileIndicatorProps): SloIndicator {
+    const where = 'SloIndicator.latencyPercentile';
+    positiveNumber(where, 'threshold', props.threshold);
+    if (!(props.metric instanceof cloudwatch.Metric)) {
+      invalidProp(where, 'metric', 'must be a cloudwatch.Metric: a percentile rank is a statistic of a raw metric, not of a math expression');
+    }
+    const latency = props.metric.with({ statistic: cloudwatch.Stats.percentileRank(props.threshold) });
+    return new SloIndicator(SloIndicatorKind.LATENCY, `requests at or under ${props.threshold} ${unitWord(props.metric)}`,
+      { shape: 'rank', latency });
+  }
+
+  private constructor(
+    /** What the objective measures. */
+    public readonly kind: SloIndicatorKind,
+    /** The good events, in words, e.g. `requests that succeed`. */
+    public readonly goodEvents: string,
+    private readonly ratio: RatioShape,
+  ) {}
+
+  /**
+   * The error ratio (0..1) over windows of `period`. No traffic gives 0 (or no
+   * datapoint), never a breach; a missing error count with traffic counts as 0 errors.
+   * @internal
+   */
+  public _errorRatio(period: Duration): cloudwatch.MathExpression {
+    // Ids carry the window, so burn rates over several windows can share one graph.
+    const w = shortLabel(period);
+    const r = this.ratio;
+    const [expression, usingMetrics] =
+      r.shape === 'good' ? [`IF(total_${w} > 0, 1 - FILL(good_${w}, 0) / total_${w}, 0)`,
+        { [`good_${w}`]: windowed(r.good, period, w), [`total_${w}`]: windowed(r.total, period, w) }]
+        : r.shape === 'bad' ? [`IF(total_${w} > 0, FILL(errors_${w}, 0) / total_${w}, 0)`,
+          { [`errors_${w}`]: windowed(r.bad, period, w), [`total_${w}`]: windowed(r.total, period, w) }]
+          : [`(100 - fastPercent_${w}) / 100`, { [`fastPercent_${w}`]: r.latency.with({ period }) }];
+    return new cloudwatch.MathExpression({ expression, usingMetrics, period, label: `error ratio over ${words(period)}` });
+  }
+}
+
+/** Who an alert tier wakes. */
+export enum BurnRateSeverity {
+  /** Page the on-call now: the budget will be gone within days. */
+  PAGE = 'page',
+  /** Open a ticket: the budget will run out before the window ends. */
+  TICKET = 'ticket',
+}
+
+/**
+ * One multiwindow burn-rate alert: fires when the error budget burns at `burnRate`
+ * times the sustainable rate over both the long window and the short one (the short
+ * window makes it reset soon after the burn stops).
+ */
+export interface BurnRateAlert {
+  /** Which composite alarm the pair feeds. */
+  readonly severity: BurnRateSeverity;
+  /** Multiple of the sustainable burn (error ratio / error budget) that fires. */
+  readonly burnRate: number;
+  /** The window that shows the burn is significant, e.g. 1 hour. A whole number of minutes, at most 7 days. */
+  readonly longWindow: Duration;
+  /** The window that confirms the burn is still going on, e.g. 5 minutes; shorter than `longWindow`. */
+  readonly shortWindow: Duration;
+}
+
+/** Properties of a {@link ServiceLevelObjective}. */
+export interface ServiceLevelObjectiveProps {
+  /** The service the objective is for; it goes into alarm names and descriptions. */
+  readonly serviceName: string;
+  /** What is measured: `SloIndicator.availability(...)`, `SloIndicator.latencyPercentile(...)`, ... */
+  readonly indicator: SloIndicator;
+  /** Percent of events that must be good over the window, e.g. 99.9; above 50 and below 100. */
+  readonly target: number;
+  /**
+   * The window the objective (and its error budget) is measured over: whole days
+   * from 7 to 90, a multiple of every alert window.
+   * @default Duration.days(28)
+   */
+  readonly window?: Duration;
+  /**
+   * Name of the objective in alarm names, e.g. `checkout-latency`.
+   * @default - the indicator's kind: `availability` or `latency`
+   */
+  readonly name?: string;
+  /**
+   * The burn-rate alerts, in page and ticket tiers; at least one must page.
+   * @default ServiceLevelObjective.DEFAULT_ALERTS (page 14.4x over 1 h and 5 min, or 6x over 6 h and 30 min; ticket 3x over 1 day and 2 h)
+   */
+  readonly burnRateAlerts?: BurnRateAlert[];
+  /**
+   * What the page alarm does; `[]` for nothing (e.g. when a health alarm pages for it).
+   * @default - the AlarmPolicy's critical actions (the stack's alarm topic unless set)
+   */
+  readonly pageActions?: cloudwatch.IAlarmAction[];
+  /**
+   * What the ticket alarm does.
+   * @default - the AlarmPolicy's warning actions (an OpsItem unless set)
+   */
+  readonly ticketActions?: cloudwatch.IAlarmAction[];
+  /**
+   * Whether to add the error-budget widgets to the stack's operations dashboard (and
+   * the page alarm to its service-health summary).
+   * @default true
+   */
+  readonly addToDashboard?: boolean;
+}
+
+/**
+ * A service level objective with multiwindow, multi-burn-rate alerts (The Site
+ * Reliability Workbook, "Alerting on SLOs"): one metric-math alarm per window, whose
+ * value is the burn rate (error ratio / error budget), ANDed in pairs and ORed per tier
+ * by one composite alarm per tier, which alone carries actions.
+ *
+ * Why no fewer alarms: a metric alarm evaluates all its metrics at one period, so each
+ * window is its own alarm; only a composite can require two windows at once.
+ */
+export class ServiceLevelObjective extends Construct {
+  /**
+   * The workbook's page tiers (2% and 5% of a 30-day budget) and a ticket tier of 3x
+   * over 1 day (10% of a 30-day budget, as the workbook's 1x over 3 days) whose windows
+   * divide a 28-day window and stay within the one-day evaluation span of sub-hour alarms.
+   */
+  public static readonly DEFAULT_ALERTS: BurnRateAlert[] = [
+    { severity: BurnRateSeverity.PAGE, burnRate: 14.4, longWindow: Duration.hours(1), shortWindow: Duration.minutes(5) },
+    { severity: BurnRateSeverity.PAGE, burnRate: 6, longWindow: Duration.hours(6), shortWindow: Duration.minutes(30) },
+    { severity: BurnRateSeverity.TICKET, burnRate: 3, longWindow: Duration.days(1), shortWindow: Duration.hours(2) },
+  ];
+
+  /** Percent of events that must be good, e.g. 99.9. */
+  public readonly target: number;
+  /** Share of events that may be bad over the window, e.g. 0.001 for 99.9%. */
+  public readonly errorBudget: number;
+  /** The window the objective is measured over. */
+  public readonly window: Duration;
+  /** The burn-rate alerts in force. */
+  public readonly burnRateAlerts: BurnRateAlert[];
+  /** Composite alarm that pages: any page-tier pair burning. */
+  public readonly pageAlarm: cloudwatch.CompositeAlarm;
+  /** Composite alarm for slower burns, if any alert is a ticket. */
+  public readonly ticketAlarm?: cloudwatch.CompositeAlarm;
+  /** The metric-math alarms, one per distinct window and burn rate; they carry no actions. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Error budget remaining and SLI over the window, burn rates, and the alert states. */
+  public readonly widgets: cloudwatch.IWidget[];
+
+  private readonly indicator: SloIndicator;
+  private readonly serviceName: string;
+  private readonly objectiveName: string;
+
+  constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
+    super(scope, id);
+    this.serviceName = ownershipName(this, 'serviceName', props.serviceName);
+    this.objectiveName = matchingString(this, 'name', props.name ?? props.indicator.kind, /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+      '1-64 letters, digits, - or _, starting with a letter or digit');
+    this.indicator = props.indicator;
+    this.target = validateTarget(this, props.target);
+    this.errorBudget = round((100 - this.target) / 100);
+    this.burnRateAlerts = props.burnRateAlerts ?? ServiceLevelObjective.DEFAULT_ALERTS;
+    this.validateAlerts(props.burnRateAlerts !== undefined);
+    this.window = props.window ?? Duration.days(28);
+    this.validateWindow();
+
+    const hub = OperationsHub.of(this);
+    const policy = AlarmPolicy.of(this);
+    const signal = `slo-${this.objectiveName}`;
+    const windowAlarm = this.createWindowAlarms(policy, signal);
+
+    const tier = (severity: BurnRateSeverity): cloudwatch.CompositeAlarm | undefined => {
+      const alerts = this.burnRateAlerts.filter((a) => a.severity === severity);
+      if (alerts.length === 0) return undefined;
+      const rule = cloudwatch.AlarmRule.anyOf(...alerts.map((a) => cloudwatch.AlarmRule.allOf(
+        cloudwatch.AlarmRule.fromAlarm(windowAlarm(a, a.longWindow), cloudwatch.AlarmState.ALARM),
+        cloudwatch.AlarmRule.fromAlarm(windowAlarm(a, a.shortWindow), cloudwatch.AlarmState.ALARM),
+      )));
+      const alarmSeverity = severity === BurnRateSeverity.PAGE ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING;
+      const alarm = new cloudwatch.CompositeAlarm(this, severity === BurnRateSeverity.PAGE ? 'PageAlarm' : 'TicketAlarm', {
+        compositeAlarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, signal, alarmSeverity)),
+        alarmDescription: this.tierDescription(severity, alerts).slice(0, Limits.ALARM_DESCRIPTION_CHARS),
+        alarmRule: rule,
+      });
+      const actions = severity === BurnRateSeverity.PAGE ? props.pageActions : props.ticketActions;
+      if (actions) {
+        if (actions.length) alarm.addAlarmAction(...actions);
+      } else {
+        policy.applyActions(alarm, alarmSeverity);
+      }
+      tagAlarm(alarm, this.serviceName, alarmSeverity);
+      return alarm;
+    };
+    this.pageAlarm = tier(BurnRateSeverity.PAGE)!;
+    this.ticketAlarm = tier(BurnRateSeverity.TICKET);
+
+    this.widgets = this.createWidgets();
+    // The page alarm joins the dashboard's service-health summary: it is what pages.
+    if (props.addToDashboard ?? true) hub.addDashboardSection(this.widgets, [this.pageAlarm]);
+  }
+
+  /** The burn rate (error ratio / error budget) over windows of `window`; 1 spends the budget exactly by the window's end. */
+  public burnRate(window: Duration): cloudwatch.MathExpression {
+    if (literalMillis(this, 'window', window) % 60_000 !== 0 || window.toSeconds() <= 0) {
+      invalidProp(this, 'window', `a burn-rate window must be a whole number of minutes (got ${window.toSeconds()} s)`);
+    }
+    return new cloudwatch.MathExpression({
+      expression: `errorRatio_${shortLabel(window)} / ${formatNumber(this.errorBudget)}`,
+      usingMetrics: { [`errorRatio_${shortLabel(window)}`]: this.indicator._errorRatio(window) },
+      period: window,
+      label: `burn rate over ${words(window)}`,
+    });
+  }
+
+  /** Makes one alarm per distinct (window, burn rate); returns the lookup. */
+  private createWindowAlarms(policy: AlarmPolicy, signal: string): (alert: BurnRateAlert, window: Duration) => cloudwatch.Alarm {
+    const made = new Map<string, cloudwatch.Alarm>();
+    const keyOf = (a: BurnRateAlert, w: Duration) => `${w.toSeconds()}@${a.burnRate}`;
+    const pairs = this.burnRateAlerts.flatMap((a) => [{ a, w: a.longWindow, long: true }, { a, w: a.shortWindow, long: false }]);
+    const distinct = pairs.filter((p, i) => pairs.findIndex((q) => keyOf(q.a, q.w) === keyOf(p.a, p.w)) === i);
+    for (const { a, w, long } of distinct) {
+      const label = shortLabel(w);
+      // A window used at two burn rates needs the rate in its name to stay unique.
+      const shared = distinct.some((q) => q.w.toSeconds() === w.toSeconds() && q.a.burnRate !== a.burnRate);
+      const suffix = shared ? `-${a.burnRate}x` : '';
+      const alarm = new cloudwatch.Alarm(this, `Burn${label}${suffix.replace('.', '_')}`, {
+        alarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, `${signal}-${label}${suffix}`, AlarmSeverity.INFO)),
+        alarmDescription: this.windowDescription(a, w, long).slice(0, Limits.ALARM_DESCRIPTION_CHARS),
+        metric: this.burnRate(w),
+        threshold: a.burnRate,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // One datapoint whose period is the whole window: the ratio over the window, not N sub-windows.
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      tagAlarm(alarm, this.serviceName, AlarmSeverity.INFO);
+      made.set(keyOf(a, w), alarm);
+      this.alarms.push(alarm);
+    }
+    return (a, w) => made.get(keyOf(a, w))!;
+  }
+
+  private createWidgets(): cloudwatch.IWidget[] {
+    const title = `${this.serviceName} ${this.objectiveName} SLO`;
+    const overWindow = this.indicator._errorRatio(this.window);
+    const budget = new cloudwatch.SingleValueWidget({
+      title: `${title}: ${this.target}% over the last ${words(this.window)}`,
+      metrics: [
+        new cloudwatch.MathExpression({
+          expression: '100 * (1 - errorRatio)',
+          usingMetrics: { errorRatio: overWindow },
+          period: this.window,
+          label: `SLI % (${this.indicator.goodEvents}; target ${this.target})`,
+        }),
+        new cloudwatch.MathExpression({
+          expression: `100 * (1 - errorRatio / ${formatNumber(this.errorBudget)})`,
+          usingMetrics: { errorRatio: overWindow },
+          period: this.window,
+          label: 'Error budget remaining %',
+        }),
+      ],
+      setPeriodToTimeRange: true,
+      start: `-${isoDuration(this.window)}`,
+      width: 8,
+      height: 6,
+    });
+    const longWindows = this.burnRateAlerts.map((a) => a.longWindow)
+      .filter((w, i, all) => all.findIndex((x) => x.toSeconds() === w.toSeconds()) === i);
+    const burn = new cloudwatch.GraphWidget({
+      title: `${title}: burn rate (1 = budget lasts the window)`,
+      left: longWindows.map((w) => this.burnRate(w)),
+      leftAnnotations: this.burnRateAlerts.map((a) => ({
+        value: a.burnRate,
+        label: `${a.severity} at ${a.burnRate}x over ${shortLabel(a.longWindow)}`,
+      })),
+      leftYAxis: { min: 0 },
+      start: '-P7D',
+      width: 8,
+      height: 6,
+    });
+    const states = new cloudwatch.AlarmStatusWidget({
+      title: `${title}: alerts`,
+      alarms: [this.pageAlarm, ...(this.ticketAlarm ? [this.ticketAlarm] : [])],
+      width: 8,
+      height: 6,
+    });
+    return [budget, burn, states];
+  }
+
+  private validateAlerts(given: boolean): void {
+    const alerts = this.burnRateAlerts;
+    if (alerts.length === 0 || !alerts.some((a) => a.severity === BurnRateSeverity.PAGE)) {
+      invalidProp(this, 'burnRateAlerts', 'needs at least one alert of severity PAGE');
+    }
+    alerts.forEach((a, i) => {
+      const at = `burnRateAlerts[${i}]`;
+      positiveNumber(this, `${at}.burnRate`, a.burnRate);
+      const errorRatio = a.burnRate * this.errorBudget;
+      if (errorRatio >= 1) {
+        const fix = given ? 'lower the burn rate or raise the target'
+          : `with the default burnRateAlerts the target must be at least ${Math.ceil((100 - 100 / a.burnRate) * 100) / 100}; or give burnRateAlerts`;
+        invalidProp(this, given ? `${at}.burnRate` : 'target',
+          `a burn rate of ${a.burnRate}x on a ${percent(this.errorBudget)} error budget needs an error ratio of ${percent(errorRatio)}, `
+          + `so the alert could never fire; ${fix}`);
+      }
+      const long = validateAlarmWindow(this, `${at}.longWindow`, a.longWindow);
+      const short = validateAlarmWindow(this, `${at}.shortWindow`, a.shortWindow);
+      if (short >= long) {
+        invalidProp(this, `${at}.shortWindow`, `must be shorter than longWindow (${words(a.shortWindow)} is not shorter than ${words(a.longWindow)})`);
+      }
+    });
+  }
+
+  private validateWindow(): void {
+    const ms = literalMillis(this, 'window', this.window);
+    const days = ms / Duration.days(1).toMilliseconds();
+    if (!Number.isInteger(days) || days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
+      invalidProp(this, 'window', `must be a whole number of days from ${MIN_WINDOW_DAYS} to ${MAX_WINDOW_DAYS} (got ${words(this.window)})`);
+    }
+    for (const w of this.burnRateAlerts.flatMap((a) => [a.longWindow, a.shortWindow])) {
+      if (ms % w.toMilliseconds() !== 0) {
+        invalidProp(this, 'window', `must be a multiple of every alert window; ${words(this.window)} is not a multiple of ${words(w)}`);
+      }
+    }
+  }
+
+  private get objective(): string {
+    return `${this.serviceName} ${this.objectiveName} SLO (${this.target}% of ${this.indicator.goodEvents} over ${words(this.window)})`;
+  }
+
+  /** How long the whole budget lasts at `burnRate`, in words. */
+  private exhaustion(burnRate: number): string {
+    const hours = this.window.toHours() / burnRate;
+    return hours < 48 ? `${round1(hours)} hours` : `${round1(hours / 24)} days`;
+  }
+
+  private windowDescription(a: BurnRateAlert, w: Duration, long: boolean): string {
+    const partner = long ? a.shortWindow : a.longWindow;
+    const spent = (a.burnRate * a.longWindow.toSeconds()) / this.window.toSeconds();
+    return `${this.objective}: the error budget burned at ${a.burnRate}x or more over the last ${words(w)} `
+      + `(error ratio at least ${percent(a.burnRate * this.errorBudget)}). `
+      + `At ${a.burnRate}x the budget is gone within ${this.exhaustion(a.burnRate)}`
+      + (long ? `; ${percent(spent)} of it is spent in ${words(w)}. ` : '. ')
+      + `No action of its own: the ${a.severity} alarm fires when this alarm and the one over ${words(partner)} are both in ALARM.`;
+  }
+
+  private tierDescription(severity: BurnRateSeverity, alerts: BurnRateAlert[]): string {
+    const pairs = alerts.map((a) => `${a.burnRate}x over ${words(a.longWindow)} (still over the last ${words(a.shortWindow)})`).join(', or ');
+    const fastest = Math.max(...alerts.map((a) => a.burnRate));
+    const impact = `At ${fastest}x the ${adjective(this.window)} error budget is gone within ${this.exhaustion(fastest)}.`;
+    return severity === BurnRateSeverity.PAGE
+      ? `${this.objective} is burning its error budget fast: ${pairs}. ${impact} `
+        + 'Act now: check recent deployments, configuration changes and dependencies; roll back or shed the failing traffic. '
+        + 'The error-budget widgets on the operations dashboard show the burn.'
+      : `${this.objective} is burning its error budget faster than the window allows: ${pairs}. ${impact} `
+        + 'Not urgent, but before the budget runs out: find the cause (a slow regression, a flaky dependency, '
+        + 'a capacity limit) in working hours and fix it or slow releases down.';
+  }
+}
+
+function validateTarget(scope: Construct, target: number): number {
+  literalNumber(scope, 'target', target);
+  if (!(target > 50 && target < 100)) {
+    invalidProp(scope, 'target', `must be a percentage above 50 and below 100, e.g. 99.9 (got ${target})`);
+  }
+  return target;
+}
+
+/** A window is one alarm's period: whole minutes (CloudWatch's 10/20/30 s need high-resolution metrics), at most 7 days. */
+function validateAlarmWindow(scope: Construct, prop: string, window: Duration): number {
+  const ms = literalMillis(scope, prop, window);
+  if (ms <= 0 || ms % 60_000 !== 0) {
+    invalidProp(scope, prop, `CloudWatch alarm periods for SLO windows must be a whole number of minutes (got ${ms / 1000} s)`);
+  }
+  if (ms / 1000 > Limits.ALARM_LONG_EVALUATION_SPAN_SECONDS) {
+    invalidProp(scope, prop, `CloudWatch alarms evaluate at most ${Limits.ALARM_LONG_EVALUATION_SPAN_SECONDS} s (7 days) (got ${ms / 1000} s)`);
+  }
+  return ms;
+}
+
+/**
+ * The metric over windows of `period`. A math expression the user gave is rebuilt
+ * with its ids suffixed by the window, so the same expression over two windows can
+ * share one graph (CloudWatch needs ids unique within a widget).
+ */
+function windowed(metric: cloudwatch.IMetric, period: Duration, suffix: string): cloudwatch.IMetric {
+  if (metric instanceof cloudwatch.MathExpression) {
+    let expression = metric.expression;
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    for (const [id, m] of Object.entries(metric.usingMetrics)) {
+      expression = expression.replace(new RegExp(`(?<![A-Za-z0-9_'"])${id}(?![A-Za-z0-9_])`, 'g'), `${id}_${suffix}`);
+      usingMetrics[`${id}_${suffix}`] = windowed(m, period, suffix);
+    }
+    return new cloudwatch.MathExpression({ expression, usingMetrics, period, label: metric.label, color: metric.color });
+  }
+  const m = metric as cloudwatch.IMetric & { with?: (o: { period: Duration }) => cloudwatch.IMetric };
+  // Set the period here so MathExpression does not warn that it overrode it.
+  return typeof m.with === 'function' ? m.with({ period }) : metric;
+}
+
+function unitWord(metric: cloudwatch.Metric): string {
+  if (metric.unit) return metric.unit.toLowerCase();
+  if (metric.namespace === 'AWS/Lambda' || metric.namespace === 'AWS/ApiGateway') return 'ms';
+  if (metric.namespace === 'AWS/ApplicationELB') return 's';
+  return 'units';
+}
+
+/** Removes binary floating-point noise: (100 - 99.9) / 100 is 0.0010000000000000009. */
+function round(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/** A number as metric math accepts it: plain decimal, never exponent notation. */
+function formatNumber(x: number): string {
+  const s = String(x);
+  return s.includes('e') ? x.toFixed(20).replace(/0+$/, '') : s;
+}
+
+/** A ratio as a percentage of three significant digits, e.g. `2.14%`. */
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(3))}%`;
+}
+
+/** `5m`, `1h`, `1d`: the window in alarm names and ids. */
+function shortLabel(window: Duration): string {
+  const s = window.toSeconds();
+  if (s % 86_400 === 0) return `${s / 86_400}d`;
+  if (s % 3_600 === 0) return `${s / 3_600}h`;
+  return `${s / 60}m`;
+}
+
+/** `5 minutes`, `1 hour`, `28 days`. */
+function words(window: Duration): string {
+  const s = window.toSeconds();
+  const [n, unit] = s % 86_400 === 0 ? [s / 86_400, 'day'] : s % 3_600 === 0 ? [s / 3_600, 'hour'] : s % 60 === 0 ? [s / 60, 'minute'] : [s, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** `28-day`, `5-minute`: the window before a noun. */
+function adjective(window: Duration): string {
+  return words(window).replace(/^(\S+) (\S+?)s?$/, '$1-$2');
+}
+
+/** ISO 8601 duration for a widget's relative start, e.g. `P28D`. */
+function isoDuration(window: Duration): string {
+  const s = window.toSeconds();
+  if (s % 86_400 === 0) return `P${s / 86_400}D`;
+  if (s % 3_600 === 0) return `PT${s / 3_600}H`;
+  return `PT${Math.ceil(s / 60)}M`;
+}
