@@ -14,3 +14,4 @@ export { DetectionTime } from './observability/alarm-factory';
 export * from './patterns/operational-function';
 export * from './runbooks/simulator';
 export * from './observability/kpi';
+export * from './observability/slo';

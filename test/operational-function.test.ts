@@ -221,6 +221,26 @@ describe('OperationalFunction props', () => {
     expect(alarmBySignal(Template.fromStack(stack), 'latency').Threshold).toBe(expected);
   });
 
+  test('an SLO: a fast burn makes the service unhealthy (one page), a slow burn opens a ticket', () => {
+    const stack = strictStack();
+    const other = strictStack();
+    expect(() => new OperationalFunction(other, 'Bad', { lambdaFunction: plainFunction(other, 'Fn'), slo: { target: 100 } }))
+      .toThrow(/Bad\/Slo: invalid `target`/);
+    const service = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), slo: { target: 99.9 } });
+    const t = Template.fromStack(stack);
+    const id = (c: any) => stack.getLogicalId(c.node.defaultChild ?? c);
+    const composites = t.findResources('AWS::CloudWatch::CompositeAlarm');
+    const health = composites[id(service.healthAlarm)].Properties;
+    expect(flat(health.AlarmRule)).toContain(`ALARM("<${id(service.slo!.pageAlarm)}.Arn>")`);
+    expect(composites[id(service.slo!.pageAlarm)].Properties.AlarmActions).toBeUndefined();
+    expect(composites[id(service.slo!.ticketAlarm!)].Properties.AlarmActions.map(flat))
+      .toEqual(['arn:<AWS::Partition>:ssm:us-east-1:123456789012:opsitem:3#CATEGORY=Availability']);
+    // The SLO reads the alias's errors and invocations.
+    const oneHour = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'Shop-Checkout-slo-availability-1h-info' } }))[0] as any;
+    const inputs = oneHour.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat);
+    expect(inputs.map((m: any) => [m.Metric.MetricName, m.Period]).sort()).toEqual([['Errors', 3600], ['Invocations', 3600]]);
+  });
+
   test('an OpsItem action is added to the health alarm', () => {
     const stack = strictStack();
     new OperationalFunction(stack, 'Checkout', {

@@ -15,6 +15,7 @@ import { AlarmEvaluation, createSignalAlarm, detectionSeconds, validateEvaluatio
 import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { createHealthAlarm } from '../observability/health-alarm';
 import { consoleLinks } from '../observability/links';
+import { ServiceLevelObjective, SloIndicator } from '../observability/slo';
 import { Runbook } from '../runbooks/runbook';
 import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
@@ -31,6 +32,17 @@ export interface OpsItemOptions {
    * @default OpsItemCategory.AVAILABILITY
    */
   readonly category?: cw_actions.OpsItemCategory;
+}
+
+/** An availability objective for a function: the share of invocations that succeed. */
+export interface FunctionSloOptions {
+  /** Target, in percent of invocations, e.g. 99.9 (above 50, below 100). */
+  readonly target: number;
+  /**
+   * Window the error budget is spent over.
+   * @default Duration.days(28)
+   */
+  readonly window?: Duration;
 }
 
 /** Properties of an {@link OperationalFunction}. */
@@ -99,6 +111,12 @@ export interface OperationalFunctionProps {
    */
   readonly opsItem?: OpsItemOptions;
   /**
+   * An availability objective with multiwindow burn-rate alerts: a fast burn makes the
+   * service unhealthy (the health alarm pages), a slow burn opens a ticket.
+   * @default - no SLO
+   */
+  readonly slo?: FunctionSloOptions;
+  /**
    * More alarms that stop and roll back a deployment (a deployment group takes 10 in all).
    * @default - only the service's signal alarms
    */
@@ -131,6 +149,11 @@ export class OperationalFunction extends Construct {
   public readonly runbooks: Runbook[];
   /** Rules that start the runbooks. */
   public readonly responseRules: events.Rule[];
+  /**
+   * The availability objective, when `slo` is set.
+   * @default - none
+   */
+  public readonly slo?: ServiceLevelObjective;
   /** How long after a total outage begins the health alarm fires. */
   public readonly detectionTime: Duration;
   /** The stack's operations hub. */
@@ -175,9 +198,19 @@ export class OperationalFunction extends Construct {
     }, spec, evaluation));
     this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
 
+    if (props.slo) {
+      this.slo = new ServiceLevelObjective(this, 'Slo', {
+        serviceName: this.serviceName,
+        indicator: SloIndicator.availabilityFromErrors({ errors: signals.errors, total: signals.invocations }),
+        target: props.slo.target,
+        window: props.slo.window,
+        pageActions: [], // the health alarm pages for it: one incident, one page
+      });
+    }
+
     this.healthAlarm = createHealthAlarm(this, {
       serviceName: this.serviceName,
-      signalAlarms: this.alarms,
+      signalAlarms: [...this.alarms, ...(this.slo ? [this.slo.pageAlarm] : [])],
       response: `Response: the ${diagnostics.node.id} runbook starts and records diagnostics on an OpsItem.`,
       extraActions: props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
         props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [],
