@@ -1,10 +1,11 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { OperationalFunction, RolloutStrategy } from '../src';
+import { Kpi, KpiBand, OperationalFunction, RolloutStrategy } from '../src';
 
 /** The shop's functions all look alike: inline code, the latest runtime, their own log group. */
 function shopFunction(scope: Construct, id: string, props: {
@@ -43,11 +44,21 @@ const checkout = shopFunction(stack, 'CheckoutFunction', {
   timeout: Duration.seconds(10),
   memorySize: 512,
 });
-// Checkout is where revenue is lost: an outage opens a high-severity OpsItem as well as paging.
+// Checkout is where revenue is lost: an outage opens a high-severity OpsItem as well as paging,
+// and 99.9% of checkouts must succeed over 28 days (a fast burn of that budget pages too).
 new OperationalFunction(stack, 'Checkout', {
   lambdaFunction: checkout,
   team: 'payments',
   opsItem: { severity: OpsItemSeverity.HIGH },
+  slo: { target: 99.9 },
+});
+// The business view: fewer than 5 orders a minute for 3 of 5 minutes puts revenue at risk.
+new Kpi(stack, 'OrdersPlaced', {
+  serviceName: 'Checkout',
+  kpiName: 'orders-per-minute',
+  meaning: 'orders placed per minute',
+  metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum', period: Duration.minutes(1) }),
+  band: KpiBand.below(5),
 });
 
 const catalog = shopFunction(stack, 'CatalogFunction', {

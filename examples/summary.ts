@@ -12,6 +12,7 @@ interface Catalog {
   readonly version: number;
   readonly shared: { path: string; resources: number };
   readonly services: ServiceEntry[];
+  readonly kpis?: { service: string; name: string; alarm: string }[];
 }
 
 interface ServiceEntry {
@@ -25,6 +26,7 @@ interface ServiceEntry {
   readonly signalAlarms: Record<string, string>;
   readonly deployment: { group: string; strategy: string; rollbackAlarms: string[] };
   readonly responses: { runbook: string; trigger: string }[];
+  readonly objectives?: { target: number; windowDays: number; alerts: string; pageAlarm: string }[];
 }
 
 type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any }>;
@@ -114,6 +116,9 @@ function printService(resources: Resources, s: ServiceEntry): void {
   const health = resources[s.healthAlarm]?.Properties ?? {};
   console.log(`  health alarm     ${text(health.AlarmName ?? s.healthAlarm)} (composite), notifies ${describeActions(resources, health.AlarmActions)}`);
   console.log(`  total outage     detected (health alarm fires) within ${s.detectionSeconds} s`);
+  for (const o of s.objectives ?? []) {
+    console.log(`  SLO              ${o.target}% of requests succeed over ${o.windowDays} days; ${o.alerts}`);
+  }
 
   const group = resources[s.deployment.group]?.Properties;
   const rollback = group?.AutoRollbackConfiguration;
@@ -182,6 +187,9 @@ function main(): void {
     console.log(`\n== Stack ${stack}: ${catalog.services.length} services`);
     for (const service of catalog.services) printService(resources, service);
 
+    for (const k of catalog.kpis ?? []) {
+      console.log(`\nKPI ${k.name} (${k.service}): ${text(resources[k.alarm]?.Properties?.AlarmDescription ?? k.alarm).split('. ')[0]}`);
+    }
     const runbooks = [...new Set(catalog.services.flatMap((s) => s.responses.map((r) => r.runbook)))];
     console.log(`\nShared (${catalog.shared.path}): ${catalog.shared.resources} resources, ${runbooks.length} runbook document(s)`);
     for (const id of runbooks) {

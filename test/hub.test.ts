@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Limits, OperationalFunction, OperationsHub } from '../src';
+import { Kpi, KpiBand, Limits, OperationalFunction, OperationsHub } from '../src';
 import { plainFunction, strictApp, strictStack } from './support/stacks';
 
 function stackWith(services: number): Stack {
@@ -138,5 +138,37 @@ describe('OperationsHub', () => {
     })]);
     expect(catalog.services[0].deployment.rollbackAlarms).toHaveLength(3);
     expect(catalog.services[0].deployment.group).toMatch(/^CheckoutDeploymentGroup[0-9A-F]{8}$/);
+  });
+});
+
+test('the catalog records objectives and KPIs', () => {
+  const stack = strictStack();
+  const svc = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), slo: { target: 99.5, window: Duration.days(14) } });
+  new Kpi(stack, 'Orders', {
+    serviceName: 'Checkout', kpiName: 'orders', metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'Orders' }), band: KpiBand.below(1),
+  });
+  const catalog = Template.fromStack(stack).toJSON().Metadata['cdk-opex'];
+  expect(catalog.services[0].objectives).toEqual([{
+    target: 99.5,
+    windowDays: 14,
+    alerts: 'page: 14.4x over 1h and 5m, or 6x over 6h and 30m; ticket: 3x over 1d and 2h',
+    pageAlarm: stack.getLogicalId(svc.slo!.pageAlarm.node.defaultChild as any),
+  }]);
+  expect(catalog.kpis).toEqual([{ service: 'Checkout', name: 'orders', alarm: expect.stringMatching(/^OrdersAlarm/) }]);
+});
+
+describe('dashboards of real services', () => {
+  test('72 services need two dashboards, and neither passes 500 widgets', () => {
+    // Past CloudFormation's 500 resources on purpose: this test is about CloudWatch's limit.
+    const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true, '@aws-cdk/core:stackResourceLimit': 0 } });
+    const stack = new Stack(app, 'Big', { env: { account: '123456789012', region: 'us-east-1' } });
+    Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0007', reason: 'this test measures dashboards past the resource limit' });
+    for (let i = 0; i < 72; i++) new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: plainFunction(stack, `Fn${i}`) });
+    const bodies = (Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[])
+      .map((d) => JSON.parse(d.Properties.DashboardBody['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'REF')).join('')));
+    const widgets = bodies.map((b) => b.widgets.length);
+    expect(widgets).toEqual([2 + 71 * 7, 2 + 7]);
+    expect(Math.max(...widgets)).toBeLessThanOrEqual(Limits.DASHBOARD_WIDGETS);
+    expect(bodies.map((b) => b.widgets[1].properties.alarms.length)).toEqual([71, 1]);
   });
 });

@@ -1,11 +1,14 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  MockAwsEnvironment, Runbook, RunbookLibrary, RunbookParameterType, RunbookSimulator, RunbookStep, RunbookTrigger,
-  SimulationStatus, StepResources, Triggers,
+  AlarmAction, AlarmPolicy, Kpi, KpiBand, MockAwsEnvironment, Runbook, RunbookLibrary, RunbookParameterType, RunbookSimulator,
+  RunbookStep, RunbookTrigger, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers,
 } from '../src';
-import { strictStack } from './support/stacks';
+import { plainFunction, strictStack } from './support/stacks';
 
 // The README's Runbooks section, as a user would paste it: if this breaks, so does the README.
 function restartRunbook(stack: Stack, checkoutService: ecs.IBaseService): Runbook {
@@ -67,4 +70,26 @@ test('the README runbook example synthesizes, triggers and simulates as document
   });
   expect(result.status).toBe(SimulationStatus.SUCCESS);
   expect(result.stepNames).toEqual(['Approve', 'ForceNewDeployment', 'WaitForRollout']);
+});
+
+test('the README observability examples synthesize as documented', () => {
+  const stack = strictStack();
+  const app = stack.node.root as any;
+  const pagerTopic = new sns.Topic(stack, 'Pager', { enforceSSL: true });
+  AlarmPolicy.set(app, new AlarmPolicy({
+    critical: [AlarmAction.topic(pagerTopic), AlarmAction.incident('shop-outage')],
+    warning: [AlarmAction.opsItem(OpsItemSeverity.MEDIUM)],
+  }));
+  const fn = plainFunction(stack, 'Fn');
+  const slo = new ServiceLevelObjective(stack, 'ApiLatency', {
+    serviceName: 'checkout',
+    indicator: SloIndicator.latencyPercentile({ metric: fn.metricDuration(), threshold: 300 }),
+    target: 99,
+  });
+  const ordersPlaced = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum' });
+  new Kpi(stack, 'Orders', { serviceName: 'checkout', kpiName: 'orders-per-minute', metric: ordersPlaced, band: KpiBand.below(5) });
+  const t = Template.fromStack(stack);
+  const page = t.toJSON().Resources[stack.getLogicalId(slo.pageAlarm.node.defaultChild as any)].Properties;
+  expect(page.AlarmActions).toHaveLength(2);
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'Shop-checkout-kpi-orders-per-minute-warning' });
 });

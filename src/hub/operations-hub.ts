@@ -59,6 +59,31 @@ export interface ServiceRecord {
   readonly rollbackAlarms: cloudwatch.IAlarm[];
   /** Runbooks that respond to the service's events, with what starts each. */
   readonly responses: RunbookResponse[];
+  /**
+   * The service's objectives.
+   * @default - none
+   */
+  readonly objectives?: ObjectiveRecord[];
+}
+
+/** An SLO of a service, as the catalog records it. */
+export interface ObjectiveRecord {
+  /** Target in percent. */
+  readonly target: number;
+  /** Error budget window, in days. */
+  readonly windowDays: number;
+  /** The burn-rate alerts, in words. */
+  readonly alerts: string;
+  /** The fast-burn (page) composite. */
+  readonly pageAlarm: cloudwatch.IAlarm;
+}
+
+/** A business KPI, as the catalog records it. */
+export interface KpiRecord {
+  readonly serviceName: string;
+  readonly kpiName: string;
+  /** The "KPI at risk" alarm. */
+  readonly alarm: cloudwatch.IAlarm;
 }
 
 /** A runbook and the event that starts it. */
@@ -86,6 +111,8 @@ export class OperationsHub extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** Services registered in this stack, in the order they were added. */
   public readonly services: ServiceRecord[] = [];
+  /** Business KPIs registered in this stack. */
+  public readonly kpis: KpiRecord[] = [];
   private readonly _dashboards: OperationsDashboards;
   private _lambdaApplication?: codedeploy.LambdaApplication;
   private _deploymentRole?: iam.Role;
@@ -122,6 +149,11 @@ export class OperationsHub extends Construct {
       invalidProp(record.scope, 'serviceName', `'${record.serviceName}' is already a service of this stack; service names must be unique`);
     }
     this.services.push(record);
+  }
+
+  /** Records a business KPI for the catalog and the report. */
+  public registerKpi(record: KpiRecord): void {
+    this.kpis.push(record);
   }
 
   /**
@@ -262,7 +294,11 @@ export class OperationsHub extends Construct {
           rollbackAlarms: s.rollbackAlarms.map(logicalId),
         },
         responses: s.responses.map((r) => ({ runbook: logicalId(r.runbook.document), trigger: r.trigger })),
+        objectives: (s.objectives ?? []).map((o) => ({
+          target: o.target, windowDays: o.windowDays, alerts: o.alerts, pageAlarm: logicalId(o.pageAlarm),
+        })),
       })),
+      kpis: this.kpis.map((k) => ({ service: k.serviceName, name: k.kpiName, alarm: logicalId(k.alarm) })),
     };
   }
 }

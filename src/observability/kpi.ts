@@ -142,7 +142,9 @@ export class Kpi extends Construct {
       width: 8,
       height: 6,
     });
-    OperationsHub.of(this).addDashboardSection([this.widget]);
+    const hub = OperationsHub.of(this);
+    hub.addDashboardSection([this.widget]);
+    hub.registerKpi({ serviceName, kpiName, alarm: this.alarm });
   }
 }
 

@@ -283,6 +283,16 @@ export class ServiceLevelObjective extends Construct {
     if (props.addToDashboard ?? true) hub.addDashboardSection(this.widgets, [this.pageAlarm]);
   }
 
+  /** The alerts in words, e.g. `page: 14.4x over 1h and 5m, or 6x over 6h and 30m; ticket: 3x over 1d and 2h`. */
+  public describeAlerts(): string {
+    return [BurnRateSeverity.PAGE, BurnRateSeverity.TICKET]
+      .map((severity) => [severity, this.burnRateAlerts.filter((a) => a.severity === severity)] as const)
+      .filter(([, alerts]) => alerts.length)
+      .map(([severity, alerts]) => `${severity}: ${alerts
+        .map((a) => `${a.burnRate}x over ${shortLabel(a.longWindow)} and ${shortLabel(a.shortWindow)}`).join(', or ')}`)
+      .join('; ');
+  }
+
   /** The burn rate (error ratio / error budget) over windows of `window`; 1 spends the budget exactly by the window's end. */
   public burnRate(window: Duration): cloudwatch.MathExpression {
     if (literalMillis(this, 'window', window) % 60_000 !== 0 || window.toSeconds() <= 0) {

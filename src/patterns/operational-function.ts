@@ -268,6 +268,12 @@ export class OperationalFunction extends Construct {
       deploymentGroup: this.deploymentGroup,
       rollout,
       rollbackAlarms,
+      objectives: this.slo ? [{
+        target: this.slo.target,
+        windowDays: this.slo.window.toDays(),
+        alerts: this.slo.describeAlerts(),
+        pageAlarm: this.slo.pageAlarm,
+      }] : [],
       responses: [
         { runbook: diagnostics, trigger: `EventBridge, when ${healthName} enters ALARM` },
         { runbook: runbooks.rollback, trigger: 'an operator; waits for approval' },
