@@ -5,7 +5,7 @@ import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AlarmAction, AlarmPolicy, Kpi, KpiBand, MockAwsEnvironment, Runbook, RunbookLibrary, RunbookParameterType, RunbookSimulator,
+  AlarmAction, AlarmPolicy, Kpi, KpiBand, MockAwsEnvironment, Runbook, RunbookLibrary, RunbookValueType, RunbookSimulator,
   RunbookStep, RunbookTrigger, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers,
 } from '../src';
 import { plainFunction, strictStack } from './support/stacks';
@@ -17,7 +17,7 @@ function restartRunbook(stack: Stack, checkoutService: ecs.IBaseService): Runboo
     parameters: [
       { name: 'Cluster', description: 'cluster name' },
       { name: 'Service', description: 'service name' },
-      { name: 'Approvers', type: RunbookParameterType.STRING_LIST, description: 'who may approve' },
+      { name: 'Approvers', type: RunbookValueType.STRING_LIST, description: 'who may approve' },
     ],
     steps: [
       RunbookStep.approve({ name: 'Approve', approvers: ['{{ Approvers }}'], message: 'Restart {{ Service }}?' }),

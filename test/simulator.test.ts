@@ -5,7 +5,7 @@ import {
   DEFAULT_MAX_SIMULATED_STEPS, DEFAULT_WAIT_TIMEOUT_SECONDS, MockAwsEnvironment, RunbookSimulator,
   SIMULATED_POLL_INTERVAL_SECONDS, SimulationStatus,
 } from '../src/runbooks/simulator';
-import { BranchChoice, RunbookStep, StepFailureAction, StepOutputType } from '../src/runbooks/step';
+import { BranchChoice, RunbookStep, StepFailureAction, RunbookValueType } from '../src/runbooks/step';
 
 /** A schema 0.3 document with an optional `InstanceId` parameter defaulting to i-default. */
 function doc(mainSteps: any[], extra: Record<string, any> = {}): any {
@@ -393,7 +393,7 @@ describe('with the Runbook construct', () => {
           handler: 'handler',
           script: 'def handler(e, c): return {}',
           inputs: { Version: '{{ GetAlias.Version }}' },
-          outputs: [{ name: 'Rollback', selector: '$.Payload.rollback', type: StepOutputType.BOOLEAN }],
+          outputs: [{ name: 'Rollback', selector: '$.Payload.rollback', type: RunbookValueType.BOOLEAN }],
           onFailure: StepFailureAction.CONTINUE,
           timeout: Duration.minutes(1),
         }),

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, StepResourcesKind } from './permissions';
-import { RunbookStep, stepReferences } from './step';
+import { RunbookStep, RunbookValueType, stepReferences } from './step';
 import { allowOnResources } from '../core/merged-policy';
 import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp, matchingString } from '../core/validate';
@@ -22,15 +22,6 @@ const BUILT_IN_VARIABLES = new Set([
   'global:DATE_TIME',
 ]);
 
-/** Types an Automation document parameter can have. */
-export enum RunbookParameterType {
-  STRING = 'String',
-  STRING_LIST = 'StringList',
-  INTEGER = 'Integer',
-  BOOLEAN = 'Boolean',
-  STRING_MAP = 'StringMap',
-  MAP_LIST = 'MapList',
-}
 
 /** One input parameter of a runbook. */
 export interface RunbookParameter {
@@ -39,9 +30,9 @@ export interface RunbookParameter {
   /** What the operator or trigger passes here. */
   readonly description: string;
   /**
-   * @default RunbookParameterType.STRING
+   * @default RunbookValueType.STRING
    */
-  readonly type?: RunbookParameterType;
+  readonly type?: RunbookValueType;
   /**
    * Value used when the caller passes none. A parameter without one is required.
    * @default - required
@@ -301,7 +292,7 @@ export class Runbook extends RunbookBase {
 
 function renderParameter(p: RunbookParameter): Record<string, unknown> {
   return {
-    type: p.type ?? RunbookParameterType.STRING,
+    type: p.type ?? RunbookValueType.STRING,
     description: p.description,
     ...(p.defaultValue !== undefined ? { default: p.defaultValue } : {}),
     ...(p.allowedPattern ? { allowedPattern: p.allowedPattern } : {}),

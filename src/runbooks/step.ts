@@ -3,8 +3,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, checkWildcardActions, iamAction, StepPermission, StepResources } from './permissions';
 import { integerInRange, invalidProp, matchingString } from '../core/validate';
 
-/** Types a step output can have. */
-export enum StepOutputType {
+/** Types of Automation values: document parameters and step outputs alike. */
+export enum RunbookValueType {
   STRING = 'String',
   INTEGER = 'Integer',
   BOOLEAN = 'Boolean',
@@ -20,9 +20,9 @@ export interface StepOutput {
   /** JSONPath into the API response (or `$.Payload.x` for a script's return value). */
   readonly selector: string;
   /**
-   * @default StepOutputType.STRING
+   * @default RunbookValueType.STRING
    */
-  readonly type?: StepOutputType;
+  readonly type?: RunbookValueType;
 }
 
 /** What the runbook does when a step fails. */
@@ -368,7 +368,7 @@ export class RunbookStep {
       ...(options.isEnd ? { isEnd: true } : {}),
       inputs,
       ...(outputs.length ? {
-        outputs: outputs.map((o) => ({ Name: o.name, Selector: o.selector, Type: o.type ?? StepOutputType.STRING })),
+        outputs: outputs.map((o) => ({ Name: o.name, Selector: o.selector, Type: o.type ?? RunbookValueType.STRING })),
       } : {}),
     };
   }

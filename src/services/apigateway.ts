@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
+import { percentOf } from '../observability/metric-math';
 
 /**
  * The API Gateway service kind, REST and HTTP APIs alike: one stage's golden
@@ -66,13 +67,8 @@ function apiSignals(errorMetrics: { server: string; client: string }, dimensions
   const requests = metric('Count', cloudwatch.Stats.SAMPLE_COUNT, 'requests');
   const serverErrors = metric(errorMetrics.server, cloudwatch.Stats.SUM, '5XX');
   const clientErrors = metric(errorMetrics.client, cloudwatch.Stats.SUM, '4XX');
-  const rate = (id: string, errors: cloudwatch.IMetric, label: string) => new cloudwatch.MathExpression({
-    // No requests is no error; FILL covers minutes with requests but no error datapoint.
-    expression: `IF(requests > 0, 100 * FILL(${id}, 0) / requests, 0)`,
-    usingMetrics: { requests, [id]: errors },
-    period,
-    label,
-  });
+  const rate = (id: string, errors: cloudwatch.IMetric, label: string) =>
+    percentOf({ id, metric: errors }, { id: 'requests', metric: requests }, period, label);
   const latency = (p: number) => metric('Latency', cloudwatch.Stats.percentile(p), `p${p}`);
   return {
     requests,

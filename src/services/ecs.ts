@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
+import { percentOf } from '../observability/metric-math';
 
 /**
  * The ECS service kind: an ECS service behind an Application Load Balancer target
@@ -74,13 +75,7 @@ export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSigna
   return {
     requests,
     targetErrors,
-    errorRate: new cloudwatch.MathExpression({
-      // No requests is no error; FILL covers minutes with requests but no 5XX datapoint.
-      expression: 'IF(requests > 0, 100 * FILL(targetErrors, 0) / requests, 0)',
-      usingMetrics: { requests, targetErrors },
-      period,
-      label: 'target 5XX rate (%)',
-    }),
+    errorRate: percentOf({ id: 'targetErrors', metric: targetErrors }, { id: 'requests', metric: requests }, period, 'target 5XX rate (%)'),
     loadBalancerErrors,
     loadBalancerErrorRate: new cloudwatch.MathExpression({
       // RequestCount leaves out requests rejected before a target was chosen (the 503s of

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
+import { percentOf } from '../observability/metric-math';
 import { RunbookLibrary } from '../runbooks/library';
 
 /**
@@ -75,13 +76,7 @@ export function lambdaSignals(fn: lambda.IFunction, alias: lambda.IAlias, period
   return {
     invocations,
     errors,
-    errorRate: new cloudwatch.MathExpression({
-      // No invocations is no error; FILL covers minutes with invocations but no Errors datapoint.
-      expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)',
-      usingMetrics: { invocations, errors },
-      period,
-      label: 'error rate (%)',
-    }),
+    errorRate: percentOf({ id: 'errors', metric: errors }, { id: 'invocations', metric: invocations }, period, 'error rate (%)'),
     latencyP50: latency(50),
     latencyP90: latency(90),
     latencyP99: latency(99),

@@ -1,5 +1,5 @@
-import { RunbookParameter, RunbookParameterType } from '../runbook';
-import { RunbookStep } from '../step';
+import { RunbookParameter } from '../runbook';
+import { RunbookStep, RunbookValueType } from '../step';
 
 /** Options of a library runbook that changes something. */
 export interface ChangeRunbookOptions {
@@ -17,7 +17,7 @@ export function approvalGate(options: ChangeRunbookOptions, message: string): { 
   return {
     parameters: [{
       name: 'Approvers',
-      type: RunbookParameterType.STRING_LIST,
+      type: RunbookValueType.STRING_LIST,
       description: 'IAM users or roles (ARNs) who may approve the change.',
     }],
     steps: [RunbookStep.approve({ name: 'Approve', approvers: ['{{ Approvers }}'], message })],

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { approvalGate, ChangeRunbookOptions } from './approval';
 import { StepResources } from '../permissions';
-import { Runbook, RunbookParameter, RunbookParameterType } from '../runbook';
-import { RunbookStep, StepOutputType } from '../step';
+import { Runbook, RunbookParameter } from '../runbook';
+import { RunbookStep, RunbookValueType } from '../step';
 
 /** Target slots: the ECS service, and the tasks of its cluster (`task/<cluster>/*`). */
 export const SERVICE_SLOT = 'service';
@@ -60,7 +60,7 @@ export function createEcsScaleOutRunbook(scope: Construct, id: string, options: 
     description: 'cdk-opex: scale an ECS service to a desired task count and wait until that many tasks run.',
     parameters: [
       ...SERVICE_PARAMETERS,
-      { name: 'DesiredCount', type: RunbookParameterType.INTEGER, description: 'Tasks to run.' },
+      { name: 'DesiredCount', type: RunbookValueType.INTEGER, description: 'Tasks to run.' },
       ...gate.parameters,
     ],
     steps: [
@@ -69,7 +69,7 @@ export function createEcsScaleOutRunbook(scope: Construct, id: string, options: 
         service: 'ecs',
         api: 'DescribeServices',
         inputs: describeService,
-        outputs: [{ name: 'DesiredCount', selector: '$.services[0].desiredCount', type: StepOutputType.INTEGER }],
+        outputs: [{ name: 'DesiredCount', selector: '$.services[0].desiredCount', type: RunbookValueType.INTEGER }],
         resources: StepResources.target(SERVICE_SLOT),
       }),
       ...gate.steps,
@@ -121,7 +121,7 @@ export function createEcsStoppedTasksRunbook(scope: Construct, id: string): Runb
         script: STOPPED_TASKS_SCRIPT,
         inputs: { Cluster: '{{ Cluster }}', Service: '{{ Service }}' },
         outputs: [
-          { name: 'StoppedCount', selector: '$.Payload.StoppedCount', type: StepOutputType.INTEGER },
+          { name: 'StoppedCount', selector: '$.Payload.StoppedCount', type: RunbookValueType.INTEGER },
           { name: 'Reasons', selector: '$.Payload.Reasons' },
         ],
         permissions: [

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { approvalGate, ChangeRunbookOptions } from './approval';
-import { FUNCTION_SLOT } from './lambda-diagnostics';
+import { describeAliasStep, FUNCTION_PARAMETERS, FUNCTION_SLOT } from './lambda-diagnostics';
 import { StepResources } from '../permissions';
-import { Runbook, RunbookParameterType } from '../runbook';
-import { RunbookStep, StepOutputType } from '../step';
+import { Runbook } from '../runbook';
+import { RunbookStep, RunbookValueType } from '../step';
 
 const PREVIOUS_VERSION_SCRIPT = `
 def previous(events, context):
@@ -39,20 +39,12 @@ export function createLambdaRollbackRunbook(scope: Construct, id: string, option
   return new Runbook(scope, id, {
     description: 'cdk-opex: roll a Lambda alias back to the previous version (or TargetVersion), then verify it serves that version.',
     parameters: [
-      { name: 'FunctionName', description: 'Name of the function.' },
-      { name: 'AliasName', description: 'Alias that serves traffic.', defaultValue: 'live' },
+      ...FUNCTION_PARAMETERS,
       { name: 'TargetVersion', description: 'Version to serve, or "previous".', defaultValue: 'previous', allowedPattern: '^(previous|[0-9]+)$' },
       ...gate.parameters,
     ],
     steps: [
-      RunbookStep.executeAwsApi({
-        name: 'DescribeAlias',
-        service: 'lambda',
-        api: 'GetAlias',
-        inputs: { FunctionName: '{{ FunctionName }}', Name: '{{ AliasName }}' },
-        outputs: [{ name: 'CurrentVersion', selector: '$.FunctionVersion' }],
-        resources: StepResources.target(FUNCTION_SLOT),
-      }),
+      describeAliasStep(),
       RunbookStep.executeScript({
         name: 'FindTarget',
         description: 'The newest version older than the current one, unless TargetVersion names one.',
@@ -101,7 +93,7 @@ export function createLambdaConcurrencyRunbook(scope: Construct, id: string, opt
     description: 'cdk-opex: set a Lambda function\'s reserved concurrency (raise it when throttled, lower it to shed load).',
     parameters: [
       { name: 'FunctionName', description: 'Name of the function.' },
-      { name: 'ReservedConcurrency', type: RunbookParameterType.INTEGER, description: 'Reserved concurrent executions to set.' },
+      { name: 'ReservedConcurrency', type: RunbookValueType.INTEGER, description: 'Reserved concurrent executions to set.' },
       ...gate.parameters,
     ],
     steps: [
@@ -119,7 +111,7 @@ export function createLambdaConcurrencyRunbook(scope: Construct, id: string, opt
         service: 'lambda',
         api: 'PutFunctionConcurrency',
         inputs: { FunctionName: '{{ FunctionName }}', ReservedConcurrentExecutions: '{{ ReservedConcurrency }}' },
-        outputs: [{ name: 'ReservedConcurrency', selector: '$.ReservedConcurrentExecutions', type: StepOutputType.INTEGER }],
+        outputs: [{ name: 'ReservedConcurrency', selector: '$.ReservedConcurrentExecutions', type: RunbookValueType.INTEGER }],
         resources: StepResources.target(FUNCTION_SLOT),
       }),
     ],

@@ -2,8 +2,27 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { StepResources } from '../permissions';
-import { Runbook } from '../runbook';
-import { RunbookStep, StepOutputType } from '../step';
+import { Runbook, RunbookParameter } from '../runbook';
+import { RunbookStep, RunbookValueType } from '../step';
+
+/** The function and alias every Lambda runbook acts on. */
+export const FUNCTION_PARAMETERS: RunbookParameter[] = [
+  { name: 'FunctionName', description: 'Name of the function.' },
+  { name: 'AliasName', description: 'Alias that serves traffic.', defaultValue: 'live' },
+];
+
+/** Which version the alias serves now (output `CurrentVersion`). */
+export function describeAliasStep(): RunbookStep {
+  return RunbookStep.executeAwsApi({
+    name: 'DescribeAlias',
+    description: 'Which version the alias serves now, and any weighted routing of a rollout in progress.',
+    service: 'lambda',
+    api: 'GetAlias',
+    inputs: { FunctionName: '{{ FunctionName }}', Name: '{{ AliasName }}' },
+    outputs: [{ name: 'CurrentVersion', selector: '$.FunctionVersion' }],
+    resources: StepResources.target(FUNCTION_SLOT),
+  });
+}
 
 /** Target slots: the function, and the log group it writes to. */
 export const FUNCTION_SLOT = 'function';
@@ -52,22 +71,13 @@ export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Ru
     description: 'cdk-opex: gather diagnostics for an unhealthy Lambda function (alias version, previous version, '
       + `reserved concurrency, errors logged in the last ${LOOKBACK_MINUTES} minutes) and record them on an OpsItem.`,
     parameters: [
-      { name: 'FunctionName', description: 'Name of the function.' },
-      { name: 'AliasName', description: 'Alias that serves traffic.', defaultValue: 'live' },
+      ...FUNCTION_PARAMETERS,
       { name: 'LogGroupName', description: 'Log group the function writes to.' },
       { name: 'ServiceName', description: 'Service the function belongs to.' },
       { name: 'AlarmName', description: 'Alarm that started this runbook.', defaultValue: 'manual start' },
     ],
     steps: [
-      RunbookStep.executeAwsApi({
-        name: 'DescribeAlias',
-        description: 'Which version the alias serves now, and any weighted routing of a rollout in progress.',
-        service: 'lambda',
-        api: 'GetAlias',
-        inputs: { FunctionName: '{{ FunctionName }}', Name: '{{ AliasName }}' },
-        outputs: [{ name: 'CurrentVersion', selector: '$.FunctionVersion' }],
-        resources: StepResources.target(FUNCTION_SLOT),
-      }),
+      describeAliasStep(),
       RunbookStep.executeScript({
         name: 'CollectDiagnostics',
         description: 'Previous version, reserved concurrency and recent errors from the logs.',
@@ -81,7 +91,7 @@ export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Ru
         outputs: [
           { name: 'PreviousVersion', selector: '$.Payload.PreviousVersion' },
           { name: 'ReservedConcurrency', selector: '$.Payload.ReservedConcurrency' },
-          { name: 'RecentErrorCount', selector: '$.Payload.RecentErrorCount', type: StepOutputType.INTEGER },
+          { name: 'RecentErrorCount', selector: '$.Payload.RecentErrorCount', type: RunbookValueType.INTEGER },
           { name: 'RecentErrors', selector: '$.Payload.RecentErrors' },
         ],
         permissions: [
