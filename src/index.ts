@@ -11,6 +11,7 @@ export * from './runbooks/ssm-automation-target';
 export * from './runbooks/triggers';
 export * from './observability/alarm-policy';
 export { DetectionTime } from './observability/alarm-factory';
+export * from './patterns/operational-function-props';
 export * from './patterns/operational-function';
 export * from './runbooks/simulator';
 export * from './observability/kpi';

@@ -1,3 +1,4 @@
+import { Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { matchingString } from './validate';
 
@@ -14,4 +15,12 @@ export const OWNERSHIP_TAGS = {
 export function ownershipName(scope: IConstruct, prop: string, value: string): string {
   return matchingString(scope, prop, value, /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
     '1-64 letters, digits, - or _, starting with a letter or digit');
+}
+
+/** Tags everything under each of `scopes` with its service and, when known, its team. */
+export function tagOwnership(scopes: IConstruct[], serviceName: string, team?: string): void {
+  for (const scope of scopes) {
+    Tags.of(scope).add(OWNERSHIP_TAGS.service, serviceName);
+    if (team) Tags.of(scope).add(OWNERSHIP_TAGS.team, team);
+  }
 }

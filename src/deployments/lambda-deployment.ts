@@ -3,7 +3,9 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { RolloutStrategy } from './rollout-strategy';
+import { Limits } from '../core/limits';
 import { allowOnResources } from '../core/merged-policy';
+import { invalidProp } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
 /** What a Lambda deployment group needs. */
@@ -26,6 +28,11 @@ export interface LambdaDeploymentOptions {
  * needs: its own alias and its own alarms.
  */
 export function createLambdaDeploymentGroup(scope: Construct, options: LambdaDeploymentOptions): codedeploy.LambdaDeploymentGroup {
+  if (options.alarms.length > Limits.DEPLOYMENT_GROUP_ALARMS) {
+    const extra = options.alarms.length - options.ownAlarms.length;
+    invalidProp(scope, 'additionalRollbackAlarms', `a deployment group takes at most ${Limits.DEPLOYMENT_GROUP_ALARMS} alarms; `
+      + `the ${options.ownAlarms.length} signal alarms and ${extra} more make ${options.alarms.length}`);
+  }
   const role = options.hub.deploymentRole;
   allowOnResources(role, ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
     [options.fn.functionArn, options.alias.functionArn]);

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
 import { percentOf } from '../observability/metric-math';
@@ -58,6 +59,36 @@ export interface LambdaSignals {
   readonly latencyP99: cloudwatch.IMetric;
   readonly throttles: cloudwatch.IMetric;
   readonly concurrency: cloudwatch.IMetric;
+}
+
+/** Threshold overrides a Lambda service may give; each undefined one takes its default. */
+export interface LambdaThresholdOverrides {
+  readonly errorRateThreshold?: number;
+  readonly latencyThreshold?: Duration;
+  readonly throttleThreshold?: number;
+}
+
+/**
+ * The thresholds of a function's alarms, checked: an error rate is a percentage, and
+ * a p99 duration at or above the timeout could never be reached.
+ */
+export function lambdaThresholds(scope: IConstruct, overrides: LambdaThresholdOverrides, timeout: Duration): LambdaThresholds {
+  const errorRatePercent = positiveNumber(scope, 'errorRateThreshold', overrides.errorRateThreshold ?? LAMBDA_DEFAULTS.errorRatePercent);
+  if (errorRatePercent > 100) {
+    invalidProp(scope, 'errorRateThreshold', `is a percentage of invocations and must be at most 100 (got ${errorRatePercent})`);
+  }
+  const latency = overrides.latencyThreshold ?? Duration.millis(timeout.toMilliseconds() * LAMBDA_DEFAULTS.latencyShareOfTimeout);
+  const millis = literalMillis(scope, 'latencyThreshold', latency);
+  positiveNumber(scope, 'latencyThreshold', millis);
+  if (millis >= timeout.toMilliseconds()) {
+    invalidProp(scope, 'latencyThreshold', `must be below the function's timeout of ${timeout.toMilliseconds()} ms `
+      + `(got ${millis} ms): duration never passes the timeout, so the alarm could never fire`);
+  }
+  return {
+    errorRatePercent,
+    latency,
+    throttles: positiveNumber(scope, 'throttleThreshold', overrides.throttleThreshold ?? LAMBDA_DEFAULTS.throttles),
+  };
 }
 
 /** The function's timeout, or Lambda's default when it sets none. */

@@ -1,0 +1,105 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { RolloutStrategy } from '../deployments/rollout-strategy';
+import { AlarmPolicy } from '../observability/alarm-policy';
+
+/** An OpsItem the health alarm opens in OpsCenter. */
+export interface OpsItemOptions {
+  /** Severity of the OpsItem. */
+  readonly severity: cw_actions.OpsItemSeverity;
+  /**
+   * @default OpsItemCategory.AVAILABILITY
+   */
+  readonly category?: cw_actions.OpsItemCategory;
+}
+
+/** An availability objective for a function: the share of invocations that succeed. */
+export interface FunctionSloOptions {
+  /** Target, in percent of invocations, e.g. 99.9 (above 50, below 100). */
+  readonly target: number;
+  /**
+   * Window the error budget is spent over.
+   * @default Duration.days(28)
+   */
+  readonly window?: Duration;
+}
+
+/** Properties of an {@link OperationalFunction}. */
+export interface OperationalFunctionProps {
+  /** The function to operate. Its `currentVersion` is what the alias rolls out. */
+  readonly lambdaFunction: lambda.Function;
+  /**
+   * Service name, used in alarm names, the dashboard and the `service` tag.
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+  /**
+   * Owning team, set as the `team` tag.
+   * @default - no team tag
+   */
+  readonly team?: string;
+  /**
+   * Name of the alias that serves traffic; point callers at it.
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+  /**
+   * How new versions reach users.
+   * @default RolloutStrategy.DEFAULT (canary: 10% for 5 minutes, then 100%)
+   */
+  readonly rollout?: RolloutStrategy;
+  /**
+   * Error rate, in percent of invocations, at which the errors alarm fires (0 < x <= 100).
+   * @default 5
+   */
+  readonly errorRateThreshold?: number;
+  /**
+   * p99 duration at which the latency alarm fires; must be below the function's timeout.
+   * @default - 80% of the function's timeout
+   */
+  readonly latencyThreshold?: Duration;
+  /**
+   * Throttled invocations per period at which the throttles alarm fires.
+   * @default 1
+   */
+  readonly throttleThreshold?: number;
+  /**
+   * Period of every alarm: 10, 20 or 30 seconds or a multiple of a minute.
+   * @default - the alarm policy's (1 minute)
+   */
+  readonly alarmPeriod?: Duration;
+  /**
+   * Periods each alarm looks at (N of "M out of N").
+   * @default - the alarm policy's (3)
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * Breaching periods that fire an alarm (M of "M out of N"). With the defaults an
+   * outage is detected within 3 minutes: 2 periods plus a minute of metric delay.
+   * @default - the alarm policy's (2)
+   */
+  readonly datapointsToAlarm?: number;
+  /**
+   * How this service's alarms are named and what they do, by severity.
+   * @default - the policy set on the stack or app with AlarmPolicy.set, else the defaults
+   */
+  readonly alarmPolicy?: AlarmPolicy;
+  /**
+   * Open an OpsItem when the health alarm fires, besides the policy's critical actions.
+   * @default - no OpsItem from the alarm (the diagnostics runbook still records one)
+   */
+  readonly opsItem?: OpsItemOptions;
+  /**
+   * An availability objective with multiwindow burn-rate alerts: a fast burn makes the
+   * service unhealthy (the health alarm pages), a slow burn opens a ticket.
+   * @default - no SLO
+   */
+  readonly slo?: FunctionSloOptions;
+  /**
+   * More alarms that stop and roll back a deployment (a deployment group takes 10 in all).
+   * @default - only the service's signal alarms
+   */
+  readonly additionalRollbackAlarms?: cloudwatch.IAlarm[];
+}
