@@ -39,8 +39,8 @@ describe('OperationsHub', () => {
     const total = (n: number) => Object.values(countByType(stackWith(n))).reduce((a, b) => a + b, 0);
     const [one, two, three, five] = [1, 2, 3, 5].map(total);
     const perService = two - one;
-    // alias, 3 alarms, health alarm, deployment group, rule; plus the test's function, role and version
-    expect(perService).toBe(7 + 3);
+    // alias, 3 alarms, health alarm, deployment group, rule, tracing policy; plus the test's function, role and version
+    expect(perService).toBe(8 + 3);
     expect(three - two).toBe(perService);
     expect(five - three).toBe(2 * perService);
   });
@@ -127,7 +127,7 @@ describe('OperationsHub', () => {
       name: 'Checkout',
       kind: 'lambda',
       team: 'payments',
-      resources: 7,
+      resources: 8,
       detectionSeconds: 180,
       deployment: expect.objectContaining({ strategy: 'canary: 10% for 5 min, then 100%' }),
       responses: [

@@ -177,6 +177,25 @@ describe('OperationalFunction defaults', () => {
     expect(alarmWidget.properties.alarms).toHaveLength(4);
   });
 
+  test('turns on X-Ray tracing, with its permissions in a policy of its own', () => {
+    const { t, stack, fn } = defaultService();
+    const fnId = stack.getLogicalId(fn.node.defaultChild as any);
+    expect(t.toJSON().Resources[fnId].Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const tracing = Object.values(t.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.PolicyDocument.Statement.some((st: any) => [st.Action].flat().includes('xray:PutTraceSegments'))) as any[];
+    expect(tracing).toHaveLength(1);
+    expect(tracing[0].Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+    ]);
+    expect(tracing[0].Properties.Roles).toEqual([{ Ref: stack.getLogicalId(fn.role!.node.defaultChild as any) }]);
+
+    const off = strictStack();
+    const untraced = plainFunction(off, 'Fn');
+    new OperationalFunction(off, 'Checkout', { lambdaFunction: untraced, tracing: false });
+    const offTemplate = Template.fromStack(off);
+    expect(offTemplate.toJSON().Resources[off.getLogicalId(untraced.node.defaultChild as any)].Properties.TracingConfig).toBeUndefined();
+  });
+
   test('tags everything it creates, and the function, with the owning service and team', () => {
     const stack = strictStack();
     const fn = plainFunction(stack, 'Fn');

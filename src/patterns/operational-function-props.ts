@@ -82,6 +82,12 @@ export interface OperationalFunctionProps {
    */
   readonly datapointsToAlarm?: number;
   /**
+   * Turn on AWS X-Ray active tracing for the function (and allow its role to send
+   * traces), so a slow or failing request can be followed across services.
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
    * How this service's alarms are named and what they do, by severity.
    * @default - the policy set on the stack or app with AlarmPolicy.set, else the defaults
    */

@@ -20,7 +20,7 @@ import { Runbook } from '../runbooks/runbook';
 import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
 import {
-  LAMBDA_KIND, lambdaAlarmSpecs, lambdaDashboardWidgets, lambdaLogGroupName,
+  enableLambdaTracing, LAMBDA_KIND, lambdaAlarmSpecs, lambdaDashboardWidgets, lambdaLogGroupName,
   lambdaRunbooks, lambdaSignals, lambdaThresholds, lambdaTimeout,
 } from '../services/lambda';
 
@@ -79,6 +79,7 @@ export class OperationalFunction extends Construct {
     const thresholds = lambdaThresholds(this, props, timeout);
     this.hub = OperationsHub.of(this);
 
+    if (props.tracing ?? true) enableLambdaTracing(this, fn);
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
     const signals = lambdaSignals(fn, this.alias, evaluation.period);
     const logGroupName = lambdaLogGroupName(fn);

@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
@@ -170,6 +171,27 @@ export function lambdaDashboardWidgets(links: SectionLinks, signals: LambdaSigna
     { title: 'throttles', left: [signals.throttles], annotations: [{ value: thresholds.throttles, label: 'alarm' }] },
     { title: 'concurrency (max)', left: [signals.concurrency] },
   ], alarms);
+}
+
+/**
+ * Turns on X-Ray active tracing for a function that has none, with the permissions
+ * to send traces in a policy of its own (so its acknowledgement covers nothing else).
+ */
+export function enableLambdaTracing(scope: Construct, fn: lambda.Function): void {
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  const current = Stack.of(fn).resolve(cfn.tracingConfig) as { mode?: string } | undefined;
+  if (current?.mode === lambda.Tracing.ACTIVE) return; // already traced, with its permissions
+  cfn.tracingConfig = { mode: lambda.Tracing.ACTIVE };
+  if (!fn.role) return;
+  const policy = new iam.Policy(scope, 'TracingPolicy', {
+    roles: [fn.role],
+    // X-Ray has no resource-level permissions for sending traces.
+    statements: [new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+  });
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions; this policy holds nothing else.',
+  });
 }
 
 /** Log group the function writes to: its logging config's, or Lambda's default. */
