@@ -31,6 +31,8 @@ describe('OperationsHub', () => {
       // 3 runbook roles, the diagnostics start role, the deployment role, and the two test functions' own roles
       'AWS::IAM::Role': 7,
       'AWS::CodeDeploy::DeploymentGroup': 2,
+      // the 3 runbook roles', the start role's and the deployment role's; one tracing policy for both functions
+      'AWS::IAM::Policy': 6,
       'AWS::CloudWatch::CompositeAlarm': 2,
     });
   });
@@ -39,8 +41,8 @@ describe('OperationsHub', () => {
     const total = (n: number) => Object.values(countByType(stackWith(n))).reduce((a, b) => a + b, 0);
     const [one, two, three, five] = [1, 2, 3, 5].map(total);
     const perService = two - one;
-    // alias, 3 alarms, health alarm, deployment group, rule, tracing policy; plus the test's function, role and version
-    expect(perService).toBe(8 + 3);
+    // alias, 3 alarms, health alarm, deployment group, rule; plus the test's function, role and version
+    expect(perService).toBe(7 + 3);
     expect(three - two).toBe(perService);
     expect(five - three).toBe(2 * perService);
   });
@@ -122,12 +124,12 @@ describe('OperationsHub', () => {
     const stack = strictStack();
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), team: 'payments' });
     const catalog = Template.fromStack(stack).toJSON().Metadata['cdk-opex'];
-    expect(catalog.shared.resources).toBe(18);
+    expect(catalog.shared.resources).toBe(19);
     expect(catalog.services).toEqual([expect.objectContaining({
       name: 'Checkout',
       kind: 'lambda',
       team: 'payments',
-      resources: 8,
+      resources: 7,
       detectionSeconds: 180,
       deployment: expect.objectContaining({ strategy: 'canary: 10% for 5 min, then 100%' }),
       responses: [

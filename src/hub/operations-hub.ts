@@ -1,4 +1,4 @@
-import { ArnFormat, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -117,6 +117,7 @@ export class OperationsHub extends Construct {
   private _lambdaApplication?: codedeploy.LambdaApplication;
   private _deploymentRole?: iam.Role;
   private _ownAlarmsArn?: string;
+  private _tracingPolicy?: iam.Policy;
   private readonly deploymentConfigs = new Map<string, codedeploy.ILambdaDeploymentConfig>();
   private readonly runbooks = new Map<string, Runbook>();
 
@@ -181,6 +182,24 @@ export class OperationsHub extends Construct {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
     });
     return this._deploymentRole;
+  }
+
+  /**
+   * The one policy that lets the stack's traced functions send X-Ray traces; each
+   * function's role is attached to it, so it costs one resource however many there are.
+   */
+  public get tracingPolicy(): iam.Policy {
+    if (!this._tracingPolicy) {
+      this._tracingPolicy = new iam.Policy(this, 'TracingPolicy', {
+        // X-Ray has no resource-level permissions for sending traces.
+        statements: [new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+      });
+      Validations.of(this._tracingPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions; this policy holds nothing else.',
+      });
+    }
+    return this._tracingPolicy;
   }
 
   /** Prefix of the names of every alarm cdk-opex creates in this stack: `<stack name>-`. */

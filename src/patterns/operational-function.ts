@@ -79,7 +79,7 @@ export class OperationalFunction extends Construct {
     const thresholds = lambdaThresholds(this, props, timeout);
     this.hub = OperationsHub.of(this);
 
-    if (props.tracing ?? true) enableLambdaTracing(this, fn);
+    if (props.tracing ?? true) enableLambdaTracing(this.hub, fn);
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
     const signals = lambdaSignals(fn, this.alias, evaluation.period);
     const logGroupName = lambdaLogGroupName(fn);

@@ -1,9 +1,9 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
+import { OperationsHub } from '../hub/operations-hub';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
 import { percentOf } from '../observability/metric-math';
@@ -174,24 +174,15 @@ export function lambdaDashboardWidgets(links: SectionLinks, signals: LambdaSigna
 }
 
 /**
- * Turns on X-Ray active tracing for a function that has none, with the permissions
- * to send traces in a policy of its own (so its acknowledgement covers nothing else).
+ * Turns on X-Ray active tracing for a function that has none; its role may then send
+ * traces through the stack's one shared tracing policy.
  */
-export function enableLambdaTracing(scope: Construct, fn: lambda.Function): void {
+export function enableLambdaTracing(hub: OperationsHub, fn: lambda.Function): void {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
   const current = Stack.of(fn).resolve(cfn.tracingConfig) as { mode?: string } | undefined;
   if (current?.mode === lambda.Tracing.ACTIVE) return; // already traced, with its permissions
   cfn.tracingConfig = { mode: lambda.Tracing.ACTIVE };
-  if (!fn.role) return;
-  const policy = new iam.Policy(scope, 'TracingPolicy', {
-    roles: [fn.role],
-    // X-Ray has no resource-level permissions for sending traces.
-    statements: [new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
-  });
-  Validations.of(policy).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions; this policy holds nothing else.',
-  });
+  if (fn.role) hub.tracingPolicy.attachToRole(fn.role);
 }
 
 /** Log group the function writes to: its logging config's, or Lambda's default. */
