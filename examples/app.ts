@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { Kpi, KpiBand, OperationalFunction, RolloutStrategy } from '../src';
+import { Kpi, KpiBand, OperationalExcellenceChecks, OperationalFunction, RolloutStrategy } from '../src';
 
 /** The shop's functions all look alike: inline code, the latest runtime, their own log group. */
 function shopFunction(scope: Construct, id: string, props: {
@@ -32,7 +32,7 @@ function shopFunction(scope: Construct, id: string, props: {
 }
 
 const app = new App();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new OperationalExcellenceChecks(app, { requireTeamTag: true }));
 
 const stack = new Stack(app, 'ShopOperations', {
   description: 'Online shop: checkout and catalog APIs and the order-events consumer, operated with cdk-opex',

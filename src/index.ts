@@ -16,3 +16,4 @@ export * from './patterns/operational-function';
 export * from './runbooks/simulator';
 export * from './observability/kpi';
 export * from './observability/slo';
+export * from './checks';

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { AlarmSeverity, Kpi, KpiBand, KpiDirection } from '../src';
-import { strictStack } from './support/stacks';
+import { AlarmSeverity, Kpi, KpiBand, KpiDirection, OperationalFunction } from '../src';
+import { plainFunction, strictStack } from './support/stacks';
 
 const orders = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum' });
 
@@ -46,6 +46,17 @@ describe('Kpi', () => {
     const stack = strictStack();
     expect(() => new Kpi(stack, 'Orders', { serviceName: 'Checkout', kpiName: 'orders', metric: orders, band: KpiBand.below(1), ...overrides } as any))
       .toThrow(message);
+  });
+
+  test('takes the team of its service, or its own', () => {
+    const stack = strictStack();
+    new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), team: 'payments' });
+    new Kpi(stack, 'Orders', { serviceName: 'Checkout', kpiName: 'orders', metric: orders, band: KpiBand.below(1) });
+    new Kpi(stack, 'Refunds', { serviceName: 'Checkout', kpiName: 'refunds', metric: orders, band: KpiBand.above(9), team: 'finance' });
+    const tags = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
+      .filter((a: any) => a.Properties.AlarmName.includes('-kpi-'))
+      .map((a: any) => [a.Properties.AlarmName, a.Properties.Tags.find((t: any) => t.Key === 'team')?.Value]);
+    expect(tags).toEqual([['Shop-Checkout-kpi-orders-warning', 'payments'], ['Shop-Checkout-kpi-refunds-warning', 'finance']]);
   });
 
   test('rejects an anomaly band of no width', () => {

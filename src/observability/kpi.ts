@@ -2,7 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkedAlarmName, tagAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
-import { ownershipName } from '../core/ownership';
+import { ownershipName, tagOwnership } from '../core/ownership';
 import { integerInRange, invalidProp, literalNumber, matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
@@ -58,6 +58,11 @@ export class KpiBand {
 export interface KpiProps {
   /** Service the KPI belongs to. */
   readonly serviceName: string;
+  /**
+   * Team that owns the KPI, for the `team` tag.
+   * @default - the team of the service of that name in this stack, if it has one
+   */
+  readonly team?: string;
   /** Short name used in the alarm name, e.g. `orders-per-minute`. */
   readonly kpiName: string;
   /** The business metric, e.g. orders placed per minute. */
@@ -134,6 +139,9 @@ export class Kpi extends Construct {
     }
     policy.applyActions(this.alarm, severity);
     tagAlarm(this.alarm, serviceName, severity);
+    const hub = OperationsHub.of(this);
+    const team = props.team === undefined ? hub.services.find((s) => s.serviceName === serviceName)?.team : ownershipName(this, 'team', props.team);
+    tagOwnership([this.alarm], serviceName, team);
 
     this.widget = new cloudwatch.GraphWidget({
       title: `${serviceName}: KPI ${kpiName}`,
@@ -142,7 +150,6 @@ export class Kpi extends Construct {
       width: 8,
       height: 6,
     });
-    const hub = OperationsHub.of(this);
     hub.addDashboardSection([this.widget]);
     hub.registerKpi({ serviceName, kpiName, alarm: this.alarm });
   }

@@ -1,0 +1,1 @@
+export * from './operational-excellence-checks';
