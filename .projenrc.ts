@@ -44,11 +44,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   gitignore: ['demo.out/', 'cdk.out/', 'bench.out/'],
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'bench/', 'demo.out/', 'bench.out/', '.ci/'] },
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'bench/', 'scripts/', 'demo.out/', 'bench.out/', '.ci/'] },
 });
 
 // projen drops constructs from the build deps; tests and the demo need it.
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// `npx cdk-opex report <cdk.out>`: the readiness report of any synthesized app.
+project.package.addBin({ 'cdk-opex': 'lib/report/cli.js' });
 
 // The registry we install from lacks most platform builds of unrs-resolver 1.13.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
@@ -69,6 +72,7 @@ project.addTask('demo', {
     { exec: 'rm -rf demo.out' },
     { exec: `cdk synth --quiet --app "${tsNode} examples/app.ts" --output demo.out ${CLI_FLAGS}` },
     { exec: `${tsNode} examples/summary.ts demo.out` },
+    { exec: `${tsNode} src/report/cli.ts report demo.out` },
   ],
 });
 

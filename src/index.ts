@@ -17,3 +17,4 @@ export * from './runbooks/simulator';
 export * from './observability/kpi';
 export * from './observability/slo';
 export * from './checks';
+export * from './report';

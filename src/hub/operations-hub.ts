@@ -1,4 +1,4 @@
-import { ArnFormat, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Lazy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -6,16 +6,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsDashboards } from '../observability/dashboards';
+import { ReadinessReport } from '../report/plugin';
 import { Runbook } from '../runbooks/runbook';
 
 /** Construct id of the hub, a direct child of its stack. */
 const HUB_ID = 'CdkOpexOperations';
-/** Key of the service catalog in the template's Metadata section. */
-export const CATALOG_METADATA_KEY = 'cdk-opex';
+export { CATALOG_METADATA_KEY };
 
 /** Properties of an {@link OperationsHub}. */
 export interface OperationsHubProps {
@@ -133,6 +134,7 @@ export class OperationsHub extends Construct {
     this._dashboards = new OperationsDashboards(this, props.dashboardName ?? `${stack.stackName}-operations`);
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
 
+    registerReadinessReport(stack);
     stack.templateOptions.metadata = {
       ...stack.templateOptions.metadata,
       [CATALOG_METADATA_KEY]: Lazy.any({ produce: () => this.renderCatalog() }),
@@ -320,6 +322,16 @@ export class OperationsHub extends Construct {
       kpis: this.kpis.map((k) => ({ service: k.serviceName, name: k.kpiName, alarm: logicalId(k.alarm) })),
     };
   }
+}
+
+const reportingStages = new WeakSet<Stage>();
+
+/** Every synth of an app that uses cdk-opex writes the readiness report into its cloud assembly. */
+function registerReadinessReport(scope: IConstruct): void {
+  const stage = Stage.of(scope);
+  if (!stage || reportingStages.has(stage)) return;
+  reportingStages.add(stage);
+  Validations.of(stage).addPlugins(new ReadinessReport());
 }
 
 function countResources(scope: IConstruct): number {

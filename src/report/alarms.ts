@@ -1,0 +1,260 @@
+import { CfnResourceJson, flatText, literal, referencedIds, Resources } from './cfn';
+import { alarmCents } from './cost';
+import { METRIC_PUBLISH_DELAY } from '../observability/alarm-factory';
+
+/** What an alarm does when it fires. */
+export interface AlarmAction {
+  /** In words, e.g. `SNS topic AlarmTopic`. */
+  readonly text: string;
+  /** Notifies a person: SNS, OpsItem or Incident Manager. */
+  readonly pages: boolean;
+  /** Starts automation (a Lambda function, Auto Scaling, EC2 action). */
+  readonly automates: boolean;
+}
+
+/** One alarm of a template, read once. */
+export interface AlarmInfo {
+  readonly id: string;
+  readonly resource: CfnResourceJson;
+  readonly alarmName?: string;
+  readonly type: 'metric' | 'math' | 'anomaly' | 'composite';
+  /** Alarms a composite's rule reads, by logical id. */
+  readonly children: string[];
+  /** Parsed rule of a composite. */
+  readonly rule?: RuleNode;
+  /** Logical ids referenced from the metric dimensions. */
+  readonly dimensionRefs: Set<string>;
+  /** Literal dimension values, e.g. `ApiName=orders`. */
+  readonly dimensionLiterals: string[];
+  readonly actions: AlarmAction[];
+  readonly pages: boolean;
+  readonly metrics: number;
+  readonly highResolution: boolean;
+  /** Seconds from a total outage to ALARM, for metric alarms. */
+  readonly ownDetection?: number;
+  readonly cents: number;
+}
+
+export type RuleNode =
+  | { readonly op: 'state'; readonly state: string; readonly alarm?: string }
+  | { readonly op: 'and' | 'or'; readonly args: RuleNode[] }
+  | { readonly op: 'not'; readonly arg: RuleNode }
+  | { readonly op: 'const'; readonly value: boolean };
+
+const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'];
+
+/** Every alarm of a template, by logical id. */
+export function indexAlarms(resources: Resources): Map<string, AlarmInfo> {
+  const byName = new Map<string, string>();
+  for (const [id, r] of Object.entries(resources)) {
+    const name = ALARM_TYPES.includes(r.Type) ? literal(r.Properties?.AlarmName) : undefined;
+    if (name) byName.set(name, id);
+  }
+  const index = new Map<string, AlarmInfo>();
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::CloudWatch::Alarm') index.set(id, metricAlarm(resources, id, r));
+    if (r.Type === 'AWS::CloudWatch::CompositeAlarm') index.set(id, compositeAlarm(resources, id, r, byName));
+  }
+  return index;
+}
+
+function metricAlarm(resources: Resources, id: string, r: CfnResourceJson): AlarmInfo {
+  const p = r.Properties ?? {};
+  const metrics: any[] = Array.isArray(p.Metrics) ? p.Metrics : [];
+  const dimensionLists: any[] = [p.Dimensions ?? [], ...metrics.map((m) => m?.MetricStat?.Metric?.Dimensions ?? [])];
+  const dimensionRefs = referencedIds(dimensionLists);
+  const dimensionLiterals = dimensionLists.flat()
+    .filter((d: any) => typeof d?.Name === 'string' && typeof d?.Value === 'string')
+    .map((d: any) => `${d.Name}=${d.Value}`);
+  const periods: number[] = p.Period !== undefined
+    ? [Number(p.Period)]
+    : metrics.map((m) => m?.MetricStat?.Period ?? m?.Period).filter((x: unknown) => typeof x === 'number');
+  const period = periods.length ? Math.max(...periods) : 60;
+  const highResolution = (p.Period !== undefined ? [Number(p.Period)] : periods).some((x) => x < 60);
+  const expressions = metrics.map((m) => m?.Expression).filter((e: unknown): e is string => typeof e === 'string');
+  const anomaly = expressions.some((e) => /ANOMALY_DETECTION_BAND/i.test(e)) || p.ThresholdMetricId !== undefined;
+  const stats = metrics.filter((m) => m?.MetricStat).length;
+  // A metrics-insights query (SELECT ...) is charged per metric it matches, unknown at synth: count one.
+  const queries = expressions.filter((e) => /^\s*SELECT\b/i.test(e)).length;
+  const metricCount = metrics.length === 0 ? 1 : Math.max(1, stats + queries);
+  const type = anomaly ? 'anomaly' : metrics.length > 0 && (metrics.length > 1 || expressions.length > 0) ? 'math' : 'metric';
+  const charged = anomaly ? 3 * Math.max(1, stats) : metricCount;
+  const datapoints = Number(p.DatapointsToAlarm ?? p.EvaluationPeriods ?? 1);
+  const actions = alarmActions(resources, p);
+  return {
+    id,
+    resource: r,
+    alarmName: literal(p.AlarmName),
+    type,
+    children: [],
+    dimensionRefs,
+    dimensionLiterals,
+    actions,
+    pages: actions.some((a) => a.pages),
+    metrics: charged,
+    highResolution,
+    ownDetection: period * datapoints + METRIC_PUBLISH_DELAY.toSeconds(),
+    cents: alarmCents({ composite: false, metrics: charged, highResolution }),
+  };
+}
+
+function compositeAlarm(resources: Resources, id: string, r: CfnResourceJson, byName: Map<string, string>): AlarmInfo {
+  const p = r.Properties ?? {};
+  const rule = parseRule(ruleText(p.AlarmRule), (arg) => resolveAlarm(arg, resources, byName));
+  const children = new Set<string>();
+  collectChildren(rule, children);
+  const actions = alarmActions(resources, p);
+  return {
+    id,
+    resource: r,
+    alarmName: literal(p.AlarmName),
+    type: 'composite',
+    children: [...children],
+    rule,
+    dimensionRefs: new Set(),
+    dimensionLiterals: [],
+    actions,
+    pages: actions.some((a) => a.pages),
+    metrics: 0,
+    highResolution: false,
+    cents: alarmCents({ composite: true, metrics: 0, highResolution: false }),
+  };
+}
+
+/** Actions of an alarm when it enters ALARM; none when actions are disabled. */
+function alarmActions(resources: Resources, props: any): AlarmAction[] {
+  if (props.ActionsEnabled === false) return [];
+  const list: unknown[] = Array.isArray(props.AlarmActions) ? props.AlarmActions : [];
+  return list.map((action: any) => {
+    const target = typeof action?.Ref === 'string' ? resources[action.Ref] : undefined;
+    if (target?.Type === 'AWS::SNS::Topic') return { text: `SNS topic ${action.Ref}`, pages: true, automates: false };
+    const text = flatText(action);
+    const opsItem = /:opsitem:(\d+)/.exec(text);
+    if (opsItem) return { text: `OpsItem severity ${opsItem[1]}`, pages: true, automates: false };
+    if (/ssm-incidents/.test(text)) return { text: `Incident Manager ${text.split('/').pop()}`, pages: true, automates: false };
+    if (/:sns:/.test(text)) return { text: `SNS topic ${text.split(':').pop()}`, pages: true, automates: false };
+    if (/:lambda:/.test(text) || (target?.Type === 'AWS::Lambda::Function')) return { text: `Lambda ${text}`, pages: false, automates: true };
+    if (/:autoscaling:|:automate:|ec2:|:ec2:/.test(text)) return { text, pages: false, automates: true };
+    return { text, pages: false, automates: false };
+  });
+}
+
+const PLACEHOLDER = '\u0000';
+
+/** The rule as text, every reference written as `\0<LogicalId>\0`. */
+function ruleText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = (value ?? {}) as Record<string, any>;
+  if (typeof node.Ref === 'string') return `${PLACEHOLDER}${node.Ref}${PLACEHOLDER}`;
+  if (node['Fn::GetAtt']) {
+    const att = node['Fn::GetAtt'];
+    return `${PLACEHOLDER}${Array.isArray(att) ? att[0] : String(att).split('.')[0]}${PLACEHOLDER}`;
+  }
+  if (Array.isArray(node['Fn::Join'])) return (node['Fn::Join'][1] as unknown[]).map(ruleText).join(node['Fn::Join'][0]);
+  return flatText(value);
+}
+
+function resolveAlarm(arg: string, resources: Resources, byName: Map<string, string>): string | undefined {
+  const ref = new RegExp(`^${PLACEHOLDER}([^${PLACEHOLDER}]+)${PLACEHOLDER}$`).exec(arg);
+  if (ref) return resources[ref[1]] ? ref[1] : undefined;
+  const name = /:alarm:(.+)$/.exec(arg)?.[1] ?? arg;
+  return byName.get(name);
+}
+
+/** Parses a composite alarm rule; NOT binds tighter than AND, AND tighter than OR. */
+export function parseRule(text: string, resolve: (arg: string) => string | undefined): RuleNode {
+  const tokens: string[] = [];
+  const re = /\s*(ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*("([^"]*)"|[^)\s]*)\s*\)|\s*(AND|OR|NOT|TRUE|FALSE|\(|\))\s*/gy;
+  const args: string[] = [];
+  let m: RegExpExecArray | null;
+  while (re.lastIndex < text.length && (m = re.exec(text))) {
+    if (m[1]) {
+      tokens.push(`${m[1]}#${args.length}`);
+      args.push(m[3] ?? m[2]);
+    } else {
+      tokens.push(m[4]);
+    }
+  }
+  let pos = 0;
+  const parseOr = (): RuleNode => {
+    const parts = [parseAnd()];
+    while (tokens[pos] === 'OR') { pos++; parts.push(parseAnd()); }
+    return parts.length === 1 ? parts[0] : { op: 'or', args: parts };
+  };
+  const parseAnd = (): RuleNode => {
+    const parts = [parseNot()];
+    while (tokens[pos] === 'AND') { pos++; parts.push(parseNot()); }
+    return parts.length === 1 ? parts[0] : { op: 'and', args: parts };
+  };
+  const parseNot = (): RuleNode => {
+    const token = tokens[pos++];
+    if (token === 'NOT') return { op: 'not', arg: parseNot() };
+    if (token === '(') {
+      const inner = parseOr();
+      if (tokens[pos] === ')') pos++;
+      return inner;
+    }
+    if (token === 'TRUE' || token === 'FALSE') return { op: 'const', value: token === 'TRUE' };
+    if (token && token.includes('#')) {
+      const [state, index] = token.split('#');
+      return { op: 'state', state, alarm: resolve(args[Number(index)]) };
+    }
+    return { op: 'const', value: false };
+  };
+  return tokens.length ? parseOr() : { op: 'const', value: false };
+}
+
+function collectChildren(node: RuleNode, into: Set<string>): void {
+  if (node.op === 'state' && node.alarm) into.add(node.alarm);
+  if (node.op === 'and' || node.op === 'or') node.args.forEach((a) => collectChildren(a, into));
+  if (node.op === 'not') collectChildren(node.arg, into);
+}
+
+/**
+ * Seconds until `alarmId` enters ALARM when the service that owns `owned` is totally
+ * down and nothing else is: a metric alarm of the service after its own evaluation;
+ * a composite when its rule holds (OR: the first child, AND: the last); undefined when
+ * it would not fire.
+ */
+export function outageDetection(
+  alarms: Map<string, AlarmInfo>, alarmId: string, owned: Set<string>, seen: Set<string> = new Set(),
+): number | undefined {
+  const alarm = alarms.get(alarmId);
+  if (!alarm || seen.has(alarmId)) return undefined;
+  if (alarm.type !== 'composite') return owned.has(alarmId) ? alarm.ownDetection : undefined;
+  const next = new Set(seen).add(alarmId);
+  const evaluate = (node: RuleNode): number | undefined => {
+    switch (node.op) {
+      case 'state': return node.state === 'ALARM' && node.alarm ? outageDetection(alarms, node.alarm, owned, next) : undefined;
+      case 'or': return minDefined(node.args.map(evaluate));
+      case 'and': {
+        const times = node.args.map(evaluate);
+        return times.every((t) => t !== undefined) ? Math.max(...(times as number[])) : undefined;
+      }
+      case 'const': return node.value ? 0 : undefined;
+      default: return undefined; // NOT, OK, INSUFFICIENT_DATA: not fired by an outage
+    }
+  };
+  return alarm.rule ? evaluate(alarm.rule) : undefined;
+}
+
+export function minDefined(values: Array<number | undefined>): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+}
+
+/** `owned` plus every composite that reads one of them, transitively. */
+export function withComposites(alarms: Map<string, AlarmInfo>, owned: Set<string>): Set<string> {
+  const result = new Set(owned);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const alarm of alarms.values()) {
+      if (alarm.type === 'composite' && !result.has(alarm.id) && alarm.children.some((c) => result.has(c))) {
+        result.add(alarm.id);
+        grew = true;
+      }
+    }
+  }
+  return result;
+}
