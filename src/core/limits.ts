@@ -46,6 +46,12 @@ export class ListPrices {
   public static readonly COMPOSITE_ALARM = 0.5;
   /** A dashboard beyond the first three free ones in an account. */
   public static readonly DASHBOARD = 3;
+  /** Dashboards CloudWatch does not charge for, per account. */
+  public static readonly FREE_DASHBOARDS_PER_ACCOUNT = 3;
+  /** Metrics an anomaly detection alarm is charged for: the metric and its two bounds. */
+  public static readonly ANOMALY_DETECTION_METRICS = 3;
+  /** A customer-managed KMS key (such as the alarm topic's). */
+  public static readonly KMS_KEY = 1;
 
   private constructor() {}
 }

@@ -39,8 +39,6 @@ export interface SignalAlarmSpec {
 /** Identity every alarm of a service carries in its name and description. */
 export interface AlarmOwner {
   readonly serviceName: string;
-  /** @deprecated names come from the AlarmPolicy; ignored */
-  readonly namePrefix?: string;
   /** Line appended to each description saying what responds. */
   readonly response: string;
 }

@@ -1,15 +1,9 @@
 import { ReadinessCost, ReadinessCostLine, ReadinessPrices } from './model';
 import { ListPrices } from '../core/limits';
 
-/**
- * A customer-managed KMS key, USD per month (list price, us-east-1). Local to the
- * report: ListPrices has no entry for it.
- */
-export const KMS_KEY_MONTHLY_USD = 1;
-/** Metrics an anomaly detection alarm is charged for: the metric and its two bounds. */
-export const ANOMALY_DETECTION_METRICS = 3;
-/** Dashboards CloudWatch does not charge for, per account. */
-export const FREE_DASHBOARDS_PER_ACCOUNT = 3;
+const KMS_KEY_MONTHLY_USD = ListPrices.KMS_KEY;
+const ANOMALY_DETECTION_METRICS = ListPrices.ANOMALY_DETECTION_METRICS;
+const FREE_DASHBOARDS_PER_ACCOUNT = ListPrices.FREE_DASHBOARDS_PER_ACCOUNT;
 
 /** Prices in integer cents, so sums are exact. */
 const CENTS = {
