@@ -11,6 +11,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Limits, OperationalFunction } from '../src';
+import { parseDashboardBody } from '../src/core/cfn-values';
 
 const STACK_NAME = 'Bench';
 const DEFAULT_COUNTS = [1, 10, 50];
@@ -65,11 +66,9 @@ function measure(n: number, operational: boolean): Measurement {
   }
 }
 
-/** Widgets in a DashboardBody: a string, or {"Fn::Join": ["", parts]} whose token parts become "X". */
+/** Widgets in a DashboardBody. */
 function countWidgets(body: unknown): number {
-  const join = (body as any)?.['Fn::Join'];
-  const text = typeof body === 'string' ? body : join[1].map((p: unknown) => (typeof p === 'string' ? p : 'X')).join(join[0]);
-  return JSON.parse(text).widgets.length;
+  return parseDashboardBody(body)?.widgets?.length ?? 0;
 }
 
 const perService = (a: number, b: number, na: number, nb: number): number => Math.round(((a - b) / (na - nb)) * 10) / 10;

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CATALOG_METADATA_KEY, Limits } from '../src';
+import { cfnText } from '../src/core/cfn-values';
 
 interface Catalog {
   readonly version: number;
@@ -43,15 +44,6 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** A CloudFormation value as an operator reads it: `Ref`s as their logical id. */
-function text(value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  const node = (value ?? {}) as Record<string, any>;
-  if (node.Ref) return `<${node.Ref}>`;
-  if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
-  if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(text).join(node['Fn::Join'][0]);
-  return JSON.stringify(value);
-}
 
 /** Period of the metric or expression an alarm evaluates, in seconds. */
 function alarmPeriod(props: any): number | undefined {
@@ -72,15 +64,15 @@ function describeAlarm(resources: Resources, logicalId: string): string {
   if (!props) return `${logicalId} (not in this template)`;
   const comparison = COMPARISONS[props.ComparisonOperator] ?? props.ComparisonOperator;
   const datapoints = props.DatapointsToAlarm ?? props.EvaluationPeriods;
-  return `${text(props.AlarmName).padEnd(38)} ${alarmMetric(props)} ${comparison} ${props.Threshold}, `
+  return `${cfnText(props.AlarmName).padEnd(38)} ${alarmMetric(props)} ${comparison} ${props.Threshold}, `
     + `${alarmPeriod(props)} s period, ${datapoints} of ${props.EvaluationPeriods}`;
 }
 
 function describeActions(resources: Resources, actions: unknown[] | undefined): string {
   const names = (actions ?? []).map((action: any) => {
     if (action?.Ref && resources[action.Ref]?.Type === 'AWS::SNS::Topic') return 'SNS topic';
-    const opsItem = /:opsitem:(\d+)/.exec(text(action));
-    return opsItem ? `OpsItem (severity ${opsItem[1]})` : text(action);
+    const opsItem = /:opsitem:(\d+)/.exec(cfnText(action));
+    return opsItem ? `OpsItem (severity ${opsItem[1]})` : cfnText(action);
   });
   return names.length ? names.join(' + ') : 'nothing';
 }
@@ -114,7 +106,7 @@ function printService(resources: Resources, s: ServiceEntry): void {
     console.log(`  alarm ${signal.padEnd(10)} ${describeAlarm(resources, id)}`);
   }
   const health = resources[s.healthAlarm]?.Properties ?? {};
-  console.log(`  health alarm     ${text(health.AlarmName ?? s.healthAlarm)} (composite), notifies ${describeActions(resources, health.AlarmActions)}`);
+  console.log(`  health alarm     ${cfnText(health.AlarmName ?? s.healthAlarm)} (composite), notifies ${describeActions(resources, health.AlarmActions)}`);
   console.log(`  total outage     detected (health alarm fires) within ${s.detectionSeconds} s`);
   for (const o of s.objectives ?? []) {
     console.log(`  SLO              ${o.target}% of requests succeed over ${o.windowDays} days; ${o.alerts}`);
@@ -123,7 +115,7 @@ function printService(resources: Resources, s: ServiceEntry): void {
   const group = resources[s.deployment.group]?.Properties;
   const rollback = group?.AutoRollbackConfiguration;
   const watched = group?.AlarmConfiguration?.Enabled ? group.AlarmConfiguration.Alarms?.length ?? 0 : 0;
-  console.log(`  rollout          ${s.deployment.strategy}, watching ${watched} alarms (${text(group?.DeploymentConfigName ?? '?')})`);
+  console.log(`  rollout          ${s.deployment.strategy}, watching ${watched} alarms (${cfnText(group?.DeploymentConfigName ?? '?')})`);
   console.log(`  auto-rollback    ${rollback?.Enabled ? (rollback.Events ?? []).join(', ') : 'OFF'}`);
   for (const r of s.responses) {
     console.log(`  runbook          ${r.runbook}`);
@@ -188,7 +180,7 @@ function main(): void {
     for (const service of catalog.services) printService(resources, service);
 
     for (const k of catalog.kpis ?? []) {
-      console.log(`\nKPI ${k.name} (${k.service}): ${text(resources[k.alarm]?.Properties?.AlarmDescription ?? k.alarm).split('. ')[0]}`);
+      console.log(`\nKPI ${k.name} (${k.service}): ${cfnText(resources[k.alarm]?.Properties?.AlarmDescription ?? k.alarm).split('. ')[0]}`);
     }
     const runbooks = [...new Set(catalog.services.flatMap((s) => s.responses.map((r) => r.runbook)))];
     console.log(`\nShared (${catalog.shared.path}): ${catalog.shared.resources} resources, ${runbooks.length} runbook document(s)`);

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Kpi, KpiBand, Limits, OperationalFunction, OperationsHub } from '../src';
-import { plainFunction, strictApp, strictStack } from './support/stacks';
+import { dashboardBody, plainFunction, strictApp, strictStack } from './support/stacks';
 
 function stackWith(services: number): Stack {
   const stack = strictStack();
@@ -167,7 +167,7 @@ describe('dashboards of real services', () => {
     Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0007', reason: 'this test measures dashboards past the resource limit' });
     for (let i = 0; i < 72; i++) new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: plainFunction(stack, `Fn${i}`) });
     const bodies = (Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[])
-      .map((d) => JSON.parse(d.Properties.DashboardBody['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'REF')).join('')));
+      .map(dashboardBody);
     const widgets = bodies.map((b) => b.widgets.length);
     expect(widgets).toEqual([2 + 71 * 7, 2 + 7]);
     expect(Math.max(...widgets)).toBeLessThanOrEqual(Limits.DASHBOARD_WIDGETS);

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemCategory, OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { OperationalFunction, RolloutStrategy } from '../src';
-import { flat, plainFunction, strictStack } from './support/stacks';
+import { dashboardBody, flat, plainFunction, strictStack } from './support/stacks';
 
 function defaultService() {
   const stack = strictStack();
@@ -361,11 +361,3 @@ describe('OperationalFunction rejects bad props at synth', () => {
       .toThrow(/B: invalid `serviceName`: 'checkout' is already a service of this stack/);
   });
 });
-
-/** The dashboard body with references replaced by a placeholder, parsed. */
-function dashboardBody(dashboard: any): any {
-  const body = dashboard.Properties.DashboardBody;
-  const text = typeof body === 'string' ? body
-    : body['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : 'REF')).join('');
-  return JSON.parse(text);
-}

@@ -1,5 +1,9 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { cfnText, literalString, referencedId, referencedIds } from '../core/cfn-values';
+
+// The rules read values through these, from the one shared reader.
+export { cfnText, literalString, referencedId };
 
 /**
  * One resource as CloudFormation will see it: CloudFormation property names, tokens
@@ -117,58 +121,12 @@ function buildGraph(stack: Stack): StackGraph {
 
 /** Whether `value` is `{ Ref: logicalId }` or `{ 'Fn::GetAtt': [logicalId, ...] }`. */
 export function refersTo(value: unknown, logicalId: string): boolean {
-  if (!isObject(value)) return false;
-  if (value.Ref === logicalId) return true;
-  const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt)) return getAtt[0] === logicalId;
-  return typeof getAtt === 'string' && getAtt.split('.')[0] === logicalId;
+  return referencedId(value) === logicalId;
 }
 
 /** Whether `value` references `logicalId` anywhere inside it (joins, subs, nested objects). */
 export function mentions(value: unknown, logicalId: string): boolean {
-  if (refersTo(value, logicalId)) return true;
-  if (typeof value === 'string') return value.includes(`\${${logicalId}}`) || value.includes(`\${${logicalId}.`);
-  if (Array.isArray(value)) return value.some((v) => mentions(v, logicalId));
-  if (isObject(value)) return Object.values(value).some((v) => mentions(v, logicalId));
-  return false;
-}
-
-/** The logical id `value` references directly (`Ref` or `Fn::GetAtt`), if any. */
-export function referencedId(value: unknown): string | undefined {
-  if (!isObject(value)) return undefined;
-  if (typeof value.Ref === 'string') return value.Ref;
-  const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt)) return getAtt[0];
-  return typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
-}
-
-/**
- * A resolved value as text: strings as they are, joins joined, `Fn::Sub` strings with
- * their `${...}` left in, and any other intrinsic replaced with `placeholder` (by
- * default `<LogicalId>` / `<LogicalId.Attribute>` for references, `<?>` otherwise).
- */
-export function flatten(value: unknown, placeholder?: string): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (isObject(value)) {
-    const join = value['Fn::Join'];
-    if (Array.isArray(join) && Array.isArray(join[1])) {
-      return join[1].map((part: unknown) => flatten(part, placeholder)).join(String(join[0]));
-    }
-    const sub = value['Fn::Sub'];
-    if (typeof sub === 'string') return sub;
-    if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
-    if (placeholder !== undefined) return placeholder;
-    if (typeof value.Ref === 'string') return `<${value.Ref}>`;
-    const getAtt = value['Fn::GetAtt'];
-    if (Array.isArray(getAtt)) return `<${getAtt.join('.')}>`;
-  }
-  return placeholder ?? '<?>';
-}
-
-/** A property's value when it is a literal string. */
-export function literalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+  return referencedIds(value).has(logicalId);
 }
 
 /** `value` as a list (CloudFormation lists may resolve to a single value or nothing). */
@@ -238,7 +196,7 @@ export function alarmName(alarm: ResourceView): string | undefined {
 
 /** The alarm names and ARNs a composite alarm's rule reads, with references shown as `<Id.Attr>`. */
 export function alarmRuleOperands(composite: ResourceView): string[] {
-  const text = flatten(composite.properties.AlarmRule);
+  const text = cfnText(composite.properties.AlarmRule);
   return [...text.matchAll(/\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^")]*?)"?\s*\)/g)].map((m) => m[1].trim());
 }
 

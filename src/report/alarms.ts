@@ -1,4 +1,4 @@
-import { CfnResourceJson, flatText, literal, referencedIds, Resources } from './cfn';
+import { CfnResourceJson, cfnText, literalString, referencedIds, Resources } from './cfn';
 import { alarmCents } from './cost';
 import { METRIC_PUBLISH_DELAY } from '../observability/alarm-factory';
 
@@ -47,7 +47,7 @@ const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'
 export function indexAlarms(resources: Resources): Map<string, AlarmInfo> {
   const byName = new Map<string, string>();
   for (const [id, r] of Object.entries(resources)) {
-    const name = ALARM_TYPES.includes(r.Type) ? literal(r.Properties?.AlarmName) : undefined;
+    const name = ALARM_TYPES.includes(r.Type) ? literalString(r.Properties?.AlarmName) : undefined;
     if (name) byName.set(name, id);
   }
   const index = new Map<string, AlarmInfo>();
@@ -84,7 +84,7 @@ function metricAlarm(resources: Resources, id: string, r: CfnResourceJson): Alar
   return {
     id,
     resource: r,
-    alarmName: literal(p.AlarmName),
+    alarmName: literalString(p.AlarmName),
     type,
     children: [],
     dimensionRefs,
@@ -107,7 +107,7 @@ function compositeAlarm(resources: Resources, id: string, r: CfnResourceJson, by
   return {
     id,
     resource: r,
-    alarmName: literal(p.AlarmName),
+    alarmName: literalString(p.AlarmName),
     type: 'composite',
     children: [...children],
     rule,
@@ -128,7 +128,7 @@ function alarmActions(resources: Resources, props: any): AlarmAction[] {
   return list.map((action: any) => {
     const target = typeof action?.Ref === 'string' ? resources[action.Ref] : undefined;
     if (target?.Type === 'AWS::SNS::Topic') return { text: `SNS topic ${action.Ref}`, pages: true, automates: false };
-    const text = flatText(action);
+    const text = cfnText(action);
     const opsItem = /:opsitem:(\d+)/.exec(text);
     if (opsItem) return { text: `OpsItem severity ${opsItem[1]}`, pages: true, automates: false };
     if (/ssm-incidents/.test(text)) return { text: `Incident Manager ${text.split('/').pop()}`, pages: true, automates: false };
@@ -151,7 +151,7 @@ function ruleText(value: unknown): string {
     return `${PLACEHOLDER}${Array.isArray(att) ? att[0] : String(att).split('.')[0]}${PLACEHOLDER}`;
   }
   if (Array.isArray(node['Fn::Join'])) return (node['Fn::Join'][1] as unknown[]).map(ruleText).join(node['Fn::Join'][0]);
-  return flatText(value);
+  return cfnText(value);
 }
 
 function resolveAlarm(arg: string, resources: Resources, byName: Map<string, string>): string | undefined {

@@ -1,5 +1,5 @@
 import { AlarmInfo, indexAlarms, outageDetection, withComposites } from './alarms';
-import { CfnResourceJson, constructPath, flatText, idsOfType, literal, referencedIds, Resources, tagsOf } from './cfn';
+import { CfnResourceJson, constructPath, cfnText, idsOfType, literalString, referencedIds, Resources, tagsOf } from './cfn';
 import { costCents, estimate, freeDashboardCents, prices, centsToUsd } from './cost';
 import {
   OperationalReadiness, ReadinessAlarm, ReadinessDeployment, ReadinessObjective, ReadinessRunbook,
@@ -52,7 +52,7 @@ interface CatalogService {
 export interface StackContext {
   readonly resources: Resources;
   readonly alarms: Map<string, AlarmInfo>;
-  /** Alarm ids by literal AlarmName. */
+  /** Alarm ids by literalString AlarmName. */
   readonly alarmsByName: Map<string, string>;
 }
 
@@ -155,7 +155,7 @@ function alarmsOnService(ctx: StackContext, id: string, refIds: Set<string>): Se
   let apiName: string | undefined;
   if (r.Type === 'AWS::ApiGateway::Stage') {
     const api = [...referencedIds(r.Properties?.RestApiId)][0];
-    apiName = literal(ctx.resources[api]?.Properties?.Name);
+    apiName = literalString(ctx.resources[api]?.Properties?.Name);
   }
   const owned = new Set<string>();
   for (const alarm of ctx.alarms.values()) {
@@ -297,7 +297,7 @@ export function describeDeploymentConfig(ctx: StackContext, value: unknown): str
   if (routing?.TimeBasedLinear) return `linear: +${routing.TimeBasedLinear.LinearPercentage}% every ${routing.TimeBasedLinear.LinearInterval} min`;
   if (routing?.Type === 'AllAtOnce') return 'all at once';
   const name = typeof value === 'string' ? value : undefined;
-  if (!name) return `custom (${flatText(value)})`;
+  if (!name) return `custom (${cfnText(value)})`;
   const canary = /Canary(\d+)Percent(\d+)Minutes?/.exec(name);
   if (canary) return `canary: ${canary[1]}% for ${canary[2]} min, then 100%`;
   const linear = /Linear(\d+)Percent(?:Every)?(\d+)Minutes?/.exec(name);
@@ -318,11 +318,11 @@ function groupDeployment(ctx: StackContext, groupId: string, fallback: string): 
   };
 }
 
-/** Logical id of an alarm named by a Ref or a literal name; else the text. */
+/** Logical id of an alarm named by a Ref or a literalString name; else the text. */
 function alarmIdOf(ctx: StackContext, value: unknown): string {
   const ref = [...referencedIds(value)].find((id) => ctx.alarms.has(id));
   if (ref) return ref;
-  const text = flatText(value);
+  const text = cfnText(value);
   return ctx.alarmsByName.get(text) ?? text;
 }
 
@@ -375,16 +375,16 @@ function ruleRunbooks(ctx: StackContext, refIds: Set<string>, owned: Set<string>
   for (const [ruleId, rule] of Object.entries(ctx.resources)) {
     if (rule.Type !== 'AWS::Events::Rule') continue;
     const p = rule.Properties ?? {};
-    const targets: any[] = (Array.isArray(p.Targets) ? p.Targets : []).filter((t: any) => flatText(t?.Arn).includes('automation-definition/'));
+    const targets: any[] = (Array.isArray(p.Targets) ? p.Targets : []).filter((t: any) => cfnText(t?.Arn).includes('automation-definition/'));
     if (targets.length === 0) continue;
     const patternRefs = referencedIds(p.EventPattern);
-    const patternText = flatText(JSON.stringify(p.EventPattern ?? {}));
+    const patternText = cfnText(JSON.stringify(p.EventPattern ?? {}));
     const onAlarms = [...owned].filter((a) => patternRefs.has(a) || literalAlarmInPattern(ctx, a, patternText));
     for (const target of targets) {
       const inputRefs = referencedIds([target.Input, target.InputTransformer]);
       if (onAlarms.length === 0 && ![...refIds].some((id) => inputRefs.has(id) || patternRefs.has(id))) continue;
       const documentRef = [...referencedIds(target.Arn)].find((id) => ctx.resources[id]?.Type === 'AWS::SSM::Document');
-      const document = documentRef ?? /automation-definition\/([^:]+)/.exec(flatText(target.Arn))?.[1] ?? ruleId;
+      const document = documentRef ?? /automation-definition\/([^:]+)/.exec(cfnText(target.Arn))?.[1] ?? ruleId;
       out.push({ document, trigger: ruleTrigger(ctx, p, onAlarms), rule: ruleId, automatic: p.State !== 'DISABLED' });
     }
   }
@@ -397,7 +397,7 @@ function literalAlarmInPattern(ctx: StackContext, alarmId: string, patternText: 
 }
 
 function ruleTrigger(ctx: StackContext, p: any, onAlarms: string[]): string {
-  if (p.ScheduleExpression) return `EventBridge schedule ${flatText(p.ScheduleExpression)}`;
+  if (p.ScheduleExpression) return `EventBridge schedule ${cfnText(p.ScheduleExpression)}`;
   if (onAlarms.length) {
     const states: unknown = p.EventPattern?.detail?.state?.value;
     const names = onAlarms.map((a) => ctx.alarms.get(a)?.alarmName ?? a).join(' or ');

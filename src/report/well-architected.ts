@@ -1,5 +1,5 @@
 import { AlarmInfo } from './alarms';
-import { CfnResourceJson, flatText, referencedIds } from './cfn';
+import { CfnResourceJson, cfnText, referencedIds } from './cfn';
 import { ReadinessDeployment, ReadinessRunbook, WellArchitectedRow } from './model';
 
 /** Status values of a Well-Architected row. */
@@ -84,8 +84,8 @@ function logGroupOf(resources: Record<string, CfnResourceJson>, f: ServiceFacts)
     if (ref) return retentionOf(ref);
     const defaultName = `/aws/lambda/<${f.id}>`;
     for (const [id, r] of Object.entries(resources)) {
-      if (r.Type === 'AWS::Logs::LogGroup' && flatText(r.Properties?.LogGroupName) === defaultName) return retentionOf(id);
-      if (r.Type === 'Custom::LogRetention' && flatText(r.Properties?.LogGroupName) === defaultName) {
+      if (r.Type === 'AWS::Logs::LogGroup' && cfnText(r.Properties?.LogGroupName) === defaultName) return retentionOf(id);
+      if (r.Type === 'Custom::LogRetention' && cfnText(r.Properties?.LogGroupName) === defaultName) {
         return { id, retentionDays: r.Properties?.RetentionInDays === undefined ? undefined : Number(r.Properties.RetentionInDays) };
       }
     }
@@ -112,7 +112,7 @@ function tracing(resources: Record<string, CfnResourceJson>, f: ServiceFacts): D
       return props.TracingEnabled === true ? met([f.id], 'X-Ray tracing is on for the stage') : notMet([f.id], 'X-Ray tracing is off for the stage');
     case 'AWS::ECS::Service': {
       const taskDef = [...referencedIds(props.TaskDefinition)][0];
-      const images: string[] = (resources[taskDef]?.Properties?.ContainerDefinitions ?? []).map((c: any) => flatText(c?.Image));
+      const images: string[] = (resources[taskDef]?.Properties?.ContainerDefinitions ?? []).map((c: any) => cfnText(c?.Image));
       return images.some((i) => /xray|otel/i.test(i))
         ? met([taskDef], 'a tracing sidecar (X-Ray or OpenTelemetry collector) runs in the task')
         : notMet(taskDef ? [taskDef] : [f.id], 'no X-Ray or OpenTelemetry sidecar in the task definition');

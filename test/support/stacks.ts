@@ -4,6 +4,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { cfnText, parseDashboardBody } from '../../src/core/cfn-values';
 
 /** An app that fails synth on any CloudFormation schema finding. */
 export function strictApp(): App {
@@ -40,10 +41,9 @@ export function resourcesOf(t: Template, type: string): Record<string, any> {
 }
 
 /** A CloudFormation value as text: joins joined, references shown as <LogicalId>. */
-export function flat(value: any): string {
-  if (typeof value === 'string') return value;
-  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(flat).join(value['Fn::Join'][0]);
-  if (value?.Ref) return `<${value.Ref}>`;
-  if (value?.['Fn::GetAtt']) return `<${value['Fn::GetAtt'].join('.')}>`;
-  return JSON.stringify(value);
+export const flat = (value: unknown): string => cfnText(value);
+
+/** A dashboard's body, parsed (references read as a placeholder). */
+export function dashboardBody(dashboard: any): any {
+  return parseDashboardBody(dashboard.Properties.DashboardBody);
 }

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import {
-  alarmName, asJsonObject, asList, COMPOSITE_ALARM, flatten, isObject, METRIC_ALARM, refersTo,
+  alarmName, asJsonObject, asList, COMPOSITE_ALARM, cfnText, isObject, METRIC_ALARM, refersTo,
   referencedId, resourceById, resourcesOfType, ResourceView, viewOf,
 } from '../graph';
 
@@ -29,11 +29,11 @@ export function AlarmHasRunbook(node: CfnResource): NagRuleCompliance {
 function isTopic(alarm: ResourceView, action: unknown): boolean {
   const id = referencedId(action);
   if (id) return resourceById(alarm.node, id)?.type === 'AWS::SNS::Topic';
-  return /^arn:[^:]*:sns:/.test(flatten(action));
+  return /^arn:[^:]*:sns:/.test(cfnText(action));
 }
 
 function startsAutomation(rule: ResourceView): boolean {
-  return asList(rule.properties.Targets).some((t) => flatten(t?.Arn).includes(AUTOMATION_TARGET_MARK));
+  return asList(rule.properties.Targets).some((t) => cfnText(t?.Arn).includes(AUTOMATION_TARGET_MARK));
 }
 
 function selectsAlarm(rule: ResourceView, alarm: ResourceView): boolean {
@@ -44,7 +44,7 @@ function selectsAlarm(rule: ResourceView, alarm: ResourceView): boolean {
     if (refersTo(r, alarm.logicalId)) return true;
     if (name === undefined) return false;
     if (typeof r === 'string') return r.endsWith(`:alarm:${name}`);
-    const prefix = isObject(r) ? flatten(r.prefix) : '';
+    const prefix = isObject(r) ? cfnText(r.prefix) : '';
     const at = prefix.indexOf(':alarm:');
     return at >= 0 && name.startsWith(prefix.slice(at + ':alarm:'.length));
   });

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { AUTOMATION_TARGET_MARK } from './AlarmHasRunbook';
-import { asList, flatten, viewOf } from '../graph';
+import { asList, cfnText, viewOf } from '../graph';
 
 /**
  * EventBridge rules that start an SSM Automation runbook give each such target a role
@@ -11,7 +11,7 @@ import { asList, flatten, viewOf } from '../graph';
 export function EventBridgeAutomationTargetRole(node: CfnResource): NagRuleCompliance {
   const rule = viewOf(node);
   if (rule.type !== 'AWS::Events::Rule') return NagRuleCompliance.NOT_APPLICABLE;
-  const automations = asList(rule.properties.Targets).filter((t) => flatten(t?.Arn).includes(AUTOMATION_TARGET_MARK));
+  const automations = asList(rule.properties.Targets).filter((t) => cfnText(t?.Arn).includes(AUTOMATION_TARGET_MARK));
   if (!automations.length) return NagRuleCompliance.NOT_APPLICABLE;
   return automations.every((t) => t.RoleArn !== undefined) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
