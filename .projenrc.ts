@@ -64,6 +64,9 @@ for (const dir of ['examples', 'bench']) {
   });
 }
 
+// ts-jest transpiles tests without type checking; check the tests, demo and bench first.
+project.testTask.prependExec('tsc --noEmit --project test/tsconfig.json');
+
 const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
 
 project.addTask('demo', {

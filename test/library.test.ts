@@ -24,7 +24,7 @@ function roleStatements(stack: Stack, runbook: Runbook): any[] {
 function ecsService(stack: Stack) {
   return ecs.FargateService.fromFargateServiceAttributes(stack, 'Svc', {
     serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/shop/checkout',
-    cluster: ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shop' }),
+    cluster: ecs.Cluster.fromClusterArn(stack, 'Cluster', 'arn:aws:ecs:us-east-1:123456789012:cluster/shop'),
   });
 }
 

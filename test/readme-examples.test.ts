@@ -46,7 +46,7 @@ function restartRunbook(stack: Stack, checkoutService: ecs.IBaseService): Runboo
 
 test('the README runbook example synthesizes, triggers and simulates as documented', () => {
   const stack = strictStack();
-  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shop' });
+  const cluster = ecs.Cluster.fromClusterArn(stack, 'Cluster', 'arn:aws:ecs:us-east-1:123456789012:cluster/shop');
   const checkoutService = ecs.FargateService.fromFargateServiceAttributes(stack, 'Checkout', {
     serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/shop/checkout', cluster,
   });

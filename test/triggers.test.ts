@@ -83,10 +83,7 @@ describe('Triggers', () => {
 
   test('ecsTaskStoppedUnexpectedly matches a task of the cluster that died, not one stopped on purpose', () => {
     const stack = strictStack();
-    const cluster = ecs.Cluster.fromClusterAttributes(stack, 'C', {
-      clusterName: 'FargateCluster',
-      clusterArn: 'arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster',
-    });
+    const cluster = ecs.Cluster.fromClusterArn(stack, 'C', 'arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster');
     const pattern = synthesizedPattern(stack, Triggers.ecsTaskStoppedUnexpectedly(cluster));
     // Real stopped events carry a stopCode; the published sample was derived without one.
     const died = fixtureEvent('ecs-task-state-change-stopped.json');
