@@ -29,9 +29,9 @@ export function template(stack: Stack): Template {
   return Template.fromStack(stack);
 }
 
-/** A sample event from ../shared/fixtures/events, parsed. */
+/** A sample AWS event from test/fixtures/events, parsed. */
 export function fixtureEvent(name: string): any {
-  const file = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'events', name);
+  const file = path.join(__dirname, '..', 'fixtures', 'events', name);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
