@@ -23,6 +23,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
   jsiiVersion: '~6.0.0',
 
+  // The four bindings jsii generates besides JavaScript; `.ci/run` generates each with jsii-pacmak.
+  publishToPypi: { distName: 'cdk-opex', module: 'cdk_opex' },
+  publishToMaven: { javaPackage: 'dev.cdkopex', mavenGroupId: 'dev.cdk-opex', mavenArtifactId: 'cdk-opex' },
+  publishToNuget: { dotNetNamespace: 'CdkOpex', packageId: 'CdkOpex' },
+  publishToGo: { moduleName: 'example.invalid/cdk-opex-go' },
+
   cdkVersion: CDK_FLOOR,
   // Test against a newer aws-cdk-lib than the peer floor (strict CloudFormation validation).
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -31,6 +37,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk-lib@${CDK_TESTED}`,
     `cdk-nag@${CDK_NAG}`,
     `aws-cdk@${CDK_CLI}`,
+    // AWS Control Tower's proactive controls as cfn-guard rules, run by tests and the demo.
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // Property-based tests of every public construct.
+    'fast-check@^4',
+    // AWS's own service models (apis/*.json): runbook steps' APIs and inputs are checked against them in tests.
+    'aws-sdk@2.1693.0',
   ],
 
   tsconfigDev: {
@@ -38,6 +50,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: {},
   },
   jestOptions: {
+    // A changed logical id must fail `npm test`; `npx projen test:update` rewrites snapshots on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
@@ -49,6 +63,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // projen drops constructs from the build deps; tests and the demo need it.
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// Fail on any jsii warning (Go reserved words included); we test on a newer aws-cdk-lib than the peer floor on purpose.
+const JSII_FLAGS = '--silence-warnings=metadata/missing-dev-dependency --fail-on-warnings';
+project.compileTask.reset(`jsii ${JSII_FLAGS}`);
+project.watchTask.reset(`jsii -w ${JSII_FLAGS}`);
 
 // `npx cdk-opex report <cdk.out>`: the readiness report of any synthesized app.
 project.package.addBin({ 'cdk-opex': 'lib/report/cli.js' });
@@ -77,6 +96,11 @@ project.addTask('demo', {
     { exec: `${tsNode} examples/summary.ts demo.out` },
     { exec: `${tsNode} src/report/cli.ts report demo.out` },
   ],
+});
+
+project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings (source only, no toolchains) into dist/bindings',
+  exec: 'jsii-pacmak --code-only --outdir dist/bindings --targets python --targets java --targets dotnet --targets go',
 });
 
 project.addTask('bench', {
