@@ -17,7 +17,7 @@ function restartRunbook(stack: Stack, checkoutService: ecs.IBaseService): Runboo
     parameters: [
       { name: 'Cluster', description: 'cluster name' },
       { name: 'Service', description: 'service name' },
-      { name: 'Approvers', type: RunbookValueType.STRING_LIST, description: 'who may approve' },
+      { name: 'Approvers', valueType: RunbookValueType.STRING_LIST, description: 'who may approve' },
     ],
     steps: [
       RunbookStep.approve({ name: 'Approve', approvers: ['{{ Approvers }}'], message: 'Restart {{ Service }}?' }),

@@ -393,7 +393,7 @@ describe('with the Runbook construct', () => {
           handler: 'handler',
           script: 'def handler(e, c): return {}',
           inputs: { Version: '{{ GetAlias.Version }}' },
-          outputs: [{ name: 'Rollback', selector: '$.Payload.rollback', type: RunbookValueType.BOOLEAN }],
+          outputs: [{ name: 'Rollback', selector: '$.Payload.rollback', valueType: RunbookValueType.BOOLEAN }],
           onFailure: StepFailureAction.CONTINUE,
           timeout: Duration.minutes(1),
         }),

@@ -58,7 +58,7 @@ export class RolloutStrategy {
   }
 
   /** Canary, linear or all at once. */
-  public readonly type: RolloutType;
+  public readonly rolloutType: RolloutType;
   /**
    * Percentage moved per step.
    * @default - 100 for all at once
@@ -71,7 +71,7 @@ export class RolloutStrategy {
   public readonly intervalMinutes: number;
 
   private constructor(type: RolloutType, options?: TrafficShiftOptions) {
-    this.type = type;
+    this.rolloutType = type;
     if (!options) {
       this.percentage = 100;
       this.intervalMinutes = 0;
@@ -86,13 +86,13 @@ export class RolloutStrategy {
 
   /** A short id of the shape, e.g. `canary-10-5`. */
   public get key(): string {
-    return this.type === RolloutType.ALL_AT_ONCE ? 'all-at-once'
-      : `${this.type.toLowerCase()}-${this.percentage}-${this.intervalMinutes}`;
+    return this.rolloutType === RolloutType.ALL_AT_ONCE ? 'all-at-once'
+      : `${this.rolloutType.toLowerCase()}-${this.percentage}-${this.intervalMinutes}`;
   }
 
   /** The strategy in words, for summaries and reports. */
   public describe(): string {
-    switch (this.type) {
+    switch (this.rolloutType) {
       case RolloutType.CANARY:
         return `canary: ${this.percentage}% for ${this.intervalMinutes} min, then 100%`;
       case RolloutType.LINEAR:
@@ -110,7 +110,7 @@ export class RolloutStrategy {
   /** @internal */
   public _trafficRouting(): codedeploy.TrafficRouting {
     const options = { percentage: this.percentage, interval: Duration.minutes(this.intervalMinutes) };
-    switch (this.type) {
+    switch (this.rolloutType) {
       case RolloutType.CANARY: return codedeploy.TrafficRouting.timeBasedCanary(options);
       case RolloutType.LINEAR: return codedeploy.TrafficRouting.timeBasedLinear(options);
       default: return codedeploy.TrafficRouting.allAtOnce();

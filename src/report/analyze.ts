@@ -440,7 +440,7 @@ function assemble(ctx: StackContext, parts: Parts): ReadinessService {
   const alarmItems: ReadinessAlarm[] = ownedAlarms.map((a) => ({
     logicalId: a.id,
     alarmName: a.alarmName,
-    type: a.type,
+    alarmType: a.type,
     pages: a.pages,
     actions: a.actions.map((x) => x.text),
     metrics: a.metrics,

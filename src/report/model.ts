@@ -109,7 +109,7 @@ export interface ReadinessAlarm {
   /** AlarmName when literal. */
   readonly alarmName?: string;
   /** `metric`, `math`, `anomaly` or `composite`. */
-  readonly type: string;
+  readonly alarmType: string;
   /** Whether it notifies someone itself. */
   readonly pages: boolean;
   /** Its actions, in words (e.g. `SNS topic AlarmTopic`, `OpsItem severity 2`). */

@@ -119,7 +119,7 @@ function markdownService(svc: ReadinessService): string[] {
   out.push(`- Owner: ${svc.owner.team ? `team ${svc.owner.team}` : 'no team tag'}${svc.owner.service ? `, service tag ${svc.owner.service}` : ''}`);
   out.push(`- Alarms: ${svc.alarms.count}, ${svc.alarms.paging} page${svc.alarms.items.length ? ':' : ''}`);
   for (const a of svc.alarms.items) {
-    out.push(`  - \`${a.logicalId}\` ${a.alarmName ?? ''} (${a.type}${a.pages ? `, pages: ${a.actions.join(', ')}` : a.actions.length ? `, actions: ${a.actions.join(', ')}` : ', no action'})`);
+    out.push(`  - \`${a.logicalId}\` ${a.alarmName ?? ''} (${a.alarmType}${a.pages ? `, pages: ${a.actions.join(', ')}` : a.actions.length ? `, actions: ${a.actions.join(', ')}` : ', no action'})`);
   }
   out.push(`- Total outage detected: ${detectionText(svc)} (${svc.detection.basis})`);
   out.push(`- Deployment: ${deploymentText(svc)}${svc.deployment.deploymentGroup ? ` via \`${svc.deployment.deploymentGroup}\`` : ''}; rollback on alarm: ${rollbackText(svc)}`);
@@ -265,7 +265,7 @@ function htmlService(svc: ReadinessService): string[] {
   const out: string[] = [];
   out.push(`<section class="service${svc.findings.length ? ' has-findings' : ''}">`);
   out.push(`<h3>${esc(svc.name)} <span class="muted">(${esc(svc.kind)}, ${svc.findings.length} finding(s))</span></h3>`);
-  const alarms = svc.alarms.items.map((a) => `${a.alarmName ? `${esc(a.alarmName)} ` : ''}${code([a.logicalId])} <span class="muted">${a.type}</span>`
+  const alarms = svc.alarms.items.map((a) => `${a.alarmName ? `${esc(a.alarmName)} ` : ''}${code([a.logicalId])} <span class="muted">${a.alarmType}</span>`
     + `${a.pages ? ` — <b>pages</b>: ${esc(a.actions.join(', '))}` : ''}`).join('<br>');
   const runbooks = svc.runbooks.map((r) => `${code([r.document])} — started by ${esc(r.trigger)}`).join('<br>');
   const facts: Array<[string, string]> = [

@@ -32,7 +32,7 @@ export interface RunbookParameter {
   /**
    * @default RunbookValueType.STRING
    */
-  readonly type?: RunbookValueType;
+  readonly valueType?: RunbookValueType;
   /**
    * Value used when the caller passes none. A parameter without one is required.
    * @default - required
@@ -292,7 +292,7 @@ export class Runbook extends RunbookBase {
 
 function renderParameter(p: RunbookParameter): Record<string, unknown> {
   return {
-    type: p.type ?? RunbookValueType.STRING,
+    type: p.valueType ?? RunbookValueType.STRING,
     description: p.description,
     ...(p.defaultValue !== undefined ? { default: p.defaultValue } : {}),
     ...(p.allowedPattern ? { allowedPattern: p.allowedPattern } : {}),

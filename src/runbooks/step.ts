@@ -22,7 +22,7 @@ export interface StepOutput {
   /**
    * @default RunbookValueType.STRING
    */
-  readonly type?: RunbookValueType;
+  readonly valueType?: RunbookValueType;
 }
 
 /** What the runbook does when a step fails. */
@@ -368,7 +368,7 @@ export class RunbookStep {
       ...(options.isEnd ? { isEnd: true } : {}),
       inputs,
       ...(outputs.length ? {
-        outputs: outputs.map((o) => ({ Name: o.name, Selector: o.selector, Type: o.type ?? RunbookValueType.STRING })),
+        outputs: outputs.map((o) => ({ Name: o.name, Selector: o.selector, Type: o.valueType ?? RunbookValueType.STRING })),
       } : {}),
     };
   }

@@ -34,11 +34,11 @@ describe('readiness report of one OperationalFunction', () => {
 
   test('counts 3 signal alarms and the composite health alarm; only the health alarm pages', () => {
     expect(service.alarms.count).toBe(4);
-    expect(service.alarms.items.filter((a) => a.type !== 'composite')).toHaveLength(3);
+    expect(service.alarms.items.filter((a) => a.alarmType !== 'composite')).toHaveLength(3);
     expect(service.alarms.paging).toBe(1);
     const paging = service.alarms.items.filter((a) => a.pages);
     expect(paging).toHaveLength(1);
-    expect(paging[0]).toMatchObject({ type: 'composite', alarmName: 'Shop-Checkout-health-critical' });
+    expect(paging[0]).toMatchObject({ alarmType: 'composite', alarmName: 'Shop-Checkout-health-critical' });
     expect(paging[0].actions.some((a) => a.startsWith('SNS topic'))).toBe(true);
   });
 

@@ -47,7 +47,7 @@ describe('readiness report of a plain CDK app (no cdk-opex construct)', () => {
   test('links the alarm to the function it measures; it pages nobody, so detection is null', () => {
     const o = byName('Orders');
     expect(o.alarms).toMatchObject({ count: 1, paging: 0 });
-    expect(o.alarms.items[0]).toMatchObject({ type: 'metric', pages: false, actions: [], detectionSeconds: 120, monthlyUsd: 0.1 });
+    expect(o.alarms.items[0]).toMatchObject({ alarmType: 'metric', pages: false, actions: [], detectionSeconds: 120, monthlyUsd: 0.1 });
     expect(o.detection.seconds).toBeUndefined();
     expect(o.detection.basis).toMatch(/notifies anyone/);
     expect(byName('Billing').alarms.count).toBe(0);
@@ -174,7 +174,7 @@ describe('linking by references in a hand-written operational setup', () => {
   });
 
   test('costs a high-resolution alarm $0.30, an anomaly detection alarm 3 metrics and a composite $0.50', () => {
-    const anomaly = svc.alarms.items.find((a) => a.type === 'anomaly')!;
+    const anomaly = svc.alarms.items.find((a) => a.alarmType === 'anomaly')!;
     expect(anomaly).toMatchObject({ metrics: 3, monthlyUsd: 0.3 });
     // errors (high resolution) $0.30 + slow $0.10 + anomaly 3 x $0.10 + composite $0.50 = $1.20
     expect(svc.cost.monthlyUsd).toBe(1.2);

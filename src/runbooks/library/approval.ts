@@ -17,7 +17,7 @@ export function approvalGate(options: ChangeRunbookOptions, message: string): { 
   return {
     parameters: [{
       name: 'Approvers',
-      type: RunbookValueType.STRING_LIST,
+      valueType: RunbookValueType.STRING_LIST,
       description: 'IAM users or roles (ARNs) who may approve the change.',
     }],
     steps: [RunbookStep.approve({ name: 'Approve', approvers: ['{{ Approvers }}'], message })],

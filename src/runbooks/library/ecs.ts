@@ -60,7 +60,7 @@ export function createEcsScaleOutRunbook(scope: Construct, id: string, options: 
     description: 'cdk-opex: scale an ECS service to a desired task count and wait until that many tasks run.',
     parameters: [
       ...SERVICE_PARAMETERS,
-      { name: 'DesiredCount', type: RunbookValueType.INTEGER, description: 'Tasks to run.' },
+      { name: 'DesiredCount', valueType: RunbookValueType.INTEGER, description: 'Tasks to run.' },
       ...gate.parameters,
     ],
     steps: [
@@ -69,7 +69,7 @@ export function createEcsScaleOutRunbook(scope: Construct, id: string, options: 
         service: 'ecs',
         api: 'DescribeServices',
         inputs: describeService,
-        outputs: [{ name: 'DesiredCount', selector: '$.services[0].desiredCount', type: RunbookValueType.INTEGER }],
+        outputs: [{ name: 'DesiredCount', selector: '$.services[0].desiredCount', valueType: RunbookValueType.INTEGER }],
         resources: StepResources.target(SERVICE_SLOT),
       }),
       ...gate.steps,
@@ -121,7 +121,7 @@ export function createEcsStoppedTasksRunbook(scope: Construct, id: string): Runb
         script: STOPPED_TASKS_SCRIPT,
         inputs: { Cluster: '{{ Cluster }}', Service: '{{ Service }}' },
         outputs: [
-          { name: 'StoppedCount', selector: '$.Payload.StoppedCount', type: RunbookValueType.INTEGER },
+          { name: 'StoppedCount', selector: '$.Payload.StoppedCount', valueType: RunbookValueType.INTEGER },
           { name: 'Reasons', selector: '$.Payload.Reasons' },
         ],
         permissions: [

@@ -93,7 +93,7 @@ export function createLambdaConcurrencyRunbook(scope: Construct, id: string, opt
     description: 'cdk-opex: set a Lambda function\'s reserved concurrency (raise it when throttled, lower it to shed load).',
     parameters: [
       { name: 'FunctionName', description: 'Name of the function.' },
-      { name: 'ReservedConcurrency', type: RunbookValueType.INTEGER, description: 'Reserved concurrent executions to set.' },
+      { name: 'ReservedConcurrency', valueType: RunbookValueType.INTEGER, description: 'Reserved concurrent executions to set.' },
       ...gate.parameters,
     ],
     steps: [
@@ -111,7 +111,7 @@ export function createLambdaConcurrencyRunbook(scope: Construct, id: string, opt
         service: 'lambda',
         api: 'PutFunctionConcurrency',
         inputs: { FunctionName: '{{ FunctionName }}', ReservedConcurrentExecutions: '{{ ReservedConcurrency }}' },
-        outputs: [{ name: 'ReservedConcurrency', selector: '$.ReservedConcurrentExecutions', type: RunbookValueType.INTEGER }],
+        outputs: [{ name: 'ReservedConcurrency', selector: '$.ReservedConcurrentExecutions', valueType: RunbookValueType.INTEGER }],
         resources: StepResources.target(FUNCTION_SLOT),
       }),
     ],

@@ -91,7 +91,7 @@ export function createLambdaDiagnosticsRunbook(scope: Construct, id: string): Ru
         outputs: [
           { name: 'PreviousVersion', selector: '$.Payload.PreviousVersion' },
           { name: 'ReservedConcurrency', selector: '$.Payload.ReservedConcurrency' },
-          { name: 'RecentErrorCount', selector: '$.Payload.RecentErrorCount', type: RunbookValueType.INTEGER },
+          { name: 'RecentErrorCount', selector: '$.Payload.RecentErrorCount', valueType: RunbookValueType.INTEGER },
           { name: 'RecentErrors', selector: '$.Payload.RecentErrors' },
         ],
         permissions: [
