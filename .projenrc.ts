@@ -46,7 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   tsconfigDev: {
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
   jestOptions: {
@@ -76,17 +76,20 @@ project.package.addBin({ 'cdk-opex': 'lib/report/cli.js' });
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // Lint the demo and benchmark too; each folder gets a tsconfig so the linter's project service finds it.
-for (const dir of ['examples', 'bench']) {
+for (const dir of ['examples', 'bench', 'scripts']) {
   project.eslint?.addLintPattern(dir);
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
   });
 }
 
+const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
+
 // ts-jest transpiles tests without type checking; check the tests, demo and bench first.
 project.testTask.prependExec('tsc --noEmit --project test/tsconfig.json');
+// The README's snippets become a module the type check and test/readme read; CI fails if it is stale.
+project.testTask.prependExec(`${tsNode} scripts/readme-snippets.ts`);
 
-const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
 
 project.addTask('demo', {
   description: 'Synthesize the example app with the CDK CLI and AwsSolutionsChecks, then print a summary per service',
