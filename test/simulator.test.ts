@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { StepResources } from '../src/runbooks/permissions';
 import { Runbook } from '../src/runbooks/runbook';
 import {
-  DEFAULT_MAX_SIMULATED_STEPS, DEFAULT_WAIT_TIMEOUT_SECONDS, MockAwsEnvironment, RunbookSimulator,
+  DEFAULT_MAX_SIMULATED_STEPS, DEFAULT_WAIT_TIMEOUT_SECONDS, IRunbookEnvironment, MockAwsEnvironment, RunbookSimulator,
   SIMULATED_POLL_INTERVAL_SECONDS, SimulationStatus,
 } from '../src/runbooks/simulator';
 import { BranchChoice, RunbookStep, StepFailureAction, RunbookValueType } from '../src/runbooks/step';
@@ -26,7 +26,7 @@ function api(name: string, inputs: Record<string, any>, more: Record<string, any
   return { name, action: 'aws:executeAwsApi', inputs: { Service: 'ec2', Api: 'DescribeInstances', ...inputs }, ...more };
 }
 
-const simulate = (content: any, env: MockAwsEnvironment, parameters?: Record<string, any>) =>
+const simulate = (content: any, env: IRunbookEnvironment, parameters?: Record<string, any>) =>
   RunbookSimulator.fromDocument(content).run({ environment: env, parameters });
 
 describe('parameters', () => {
@@ -302,7 +302,20 @@ describe('sleep, approve and pause', () => {
     const approve = jest.spyOn(env, 'approve');
     const result = simulate(approval, env);
     expect(result.stepNames).toEqual(['Approve', 'Restart']);
-    expect(approve).toHaveBeenCalledWith('Approve', expect.objectContaining({ Message: 'Restart i-default?' }));
+    expect(approve).toHaveBeenCalledWith('Approve', expect.objectContaining({ Message: 'Restart i-default?' }), { stepName: 'Approve', atSeconds: 0 });
+  });
+
+  test('any environment, not only the mock, is told the step and the virtual time of each call', () => {
+    const seen: Array<[string, number]> = [];
+    const environment: IRunbookEnvironment = {
+      callAwsApi: (_service, _api, _parameters, context) => { seen.push([context.stepName, context.atSeconds]); return {}; },
+      runScript: () => { throw new Error('no scripts'); },
+      approve: () => true,
+      resume: () => true,
+    };
+    const nap = { name: 'Nap', action: 'aws:sleep', inputs: { Duration: 'PT90S' } };
+    simulate(doc([api('Before', {}), nap, api('After', {})]), environment);
+    expect(seen).toEqual([['Before', 0], ['After', 90]]);
   });
 
   test('a denied approval fails the execution; an unanswered one throws', () => {

@@ -1,0 +1,4 @@
+export * from './environment';
+export * from './mock';
+export * from './simulation';
+export * from './simulator';
