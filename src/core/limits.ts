@@ -29,6 +29,8 @@ export class Limits {
   public static readonly ALARM_DESCRIPTION_CHARS = 1_024;
   /** Longest CodeDeploy time-based canary or linear interval, in minutes. */
   public static readonly CODEDEPLOY_INTERVAL_MINUTES = 2_880;
+  /** How late a datapoint of an AWS service's 1-minute metric can be published, in seconds: no alarm sees a breach sooner. */
+  public static readonly METRIC_PUBLISH_DELAY_SECONDS = 60;
 
   private constructor() {}
 }

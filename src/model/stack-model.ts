@@ -1,0 +1,169 @@
+import { AlarmFact, indexAlarms, outageDetection } from './alarms';
+import { DeploymentFact, deploymentOf } from './deployments';
+import { namesResource, SERVICE_TYPES } from './identities';
+import { RunbookStartFact, runbookStarts, selectsAlarm } from './responses';
+import { asList, cfnText, CfnResourceJson, literalString, referencedId, referencedIds, Resources } from './template';
+
+/**
+ * One template's resources with the relations between them computed once: the alarms on a
+ * resource (also through its alias or target group), the composites that read an alarm, the
+ * deployment and rollback of a resource, the runbooks an alarm starts, what each alarm's
+ * actions do and how long an outage takes to detect. Pure JSON in, plain data out: the checks
+ * build it from a stack, the report and the CLI from templates, and both read only it.
+ */
+export class StackModel {
+  /** The model of a template (its JSON, as synthesized). */
+  public static fromTemplate(template: any): StackModel {
+    return new StackModel(template?.Resources ?? {}, template?.Metadata ?? {});
+  }
+
+  /** Every alarm, by logical id. */
+  public readonly alarms: Map<string, AlarmFact>;
+  /** Every rule target that starts a runbook. */
+  public readonly runbookStarts: RunbookStartFact[];
+  private readonly alarmsByName = new Map<string, string>();
+  private readonly readers = new Map<string, string[]>();
+  private readonly watchers = new Map<string, string[]>();
+  private readonly onResource = new Map<string, string[]>();
+  private readonly startedBy = new Map<string, RunbookStartFact[]>();
+
+  private constructor(public readonly resources: Resources, public readonly metadata: Record<string, any>) {
+    this.alarms = indexAlarms(resources);
+    for (const alarm of this.alarms.values()) {
+      if (alarm.alarmName) this.alarmsByName.set(alarm.alarmName, alarm.id);
+      for (const child of alarm.children) this.readers.set(child, [...(this.readers.get(child) ?? []), alarm.id]);
+    }
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type !== 'AWS::CodeDeploy::DeploymentGroup' || r.Properties?.AlarmConfiguration?.Enabled !== true) continue;
+      for (const a of asList(r.Properties.AlarmConfiguration.Alarms)) {
+        const alarm = this.alarmIdOf(a?.Name);
+        this.watchers.set(alarm, [...(this.watchers.get(alarm) ?? []), id]);
+      }
+    }
+    this.runbookStarts = runbookStarts(resources);
+  }
+
+  /** The resource a logical id names. */
+  public resource(id: string): CfnResourceJson | undefined {
+    return this.resources[id];
+  }
+
+  /** Logical ids of the resources of the given types, in template order. */
+  public idsOfType(...types: string[]): string[] {
+    return Object.keys(this.resources).filter((id) => types.includes(this.resources[id].Type));
+  }
+
+  /** Logical ids of the template's service resources (functions, ECS services, stages, queues, tables). */
+  public serviceIds(): string[] {
+    return Object.keys(this.resources).filter((id) => SERVICE_TYPES[this.resources[id].Type] !== undefined);
+  }
+
+  /** Logical id of an alarm named by a reference, a literal name or an ARN; else the text itself. */
+  public alarmIdOf(value: unknown): string {
+    const ref = [...referencedIds(value)].find((id) => this.alarms.has(id));
+    if (ref) return ref;
+    const text = cfnText(value);
+    return this.alarmsByName.get(/:alarm:(.+)$/.exec(text)?.[1] ?? text) ?? text;
+  }
+
+  /** Metric alarms on the resource's own metrics (a function's through its alias, an ECS service's through its target groups). */
+  public alarmsOn(resourceId: string): string[] {
+    let found = this.onResource.get(resourceId);
+    if (!found) {
+      found = [...this.alarms.values()]
+        .filter((a) => a.dimensions.some((d) => namesResource(this.resources, resourceId, d))).map((a) => a.id);
+      this.onResource.set(resourceId, found);
+    }
+    return found;
+  }
+
+  /** Composite alarms whose rule reads `alarmId` directly. */
+  public compositesReading(alarmId: string): string[] {
+    return this.readers.get(alarmId) ?? [];
+  }
+
+  /** `alarmIds` plus every composite that reads one of them, transitively. */
+  public withComposites(alarmIds: Iterable<string>): Set<string> {
+    const result = new Set(alarmIds);
+    const queue = [...result];
+    while (queue.length) {
+      for (const reader of this.compositesReading(queue.shift()!)) {
+        if (!result.has(reader)) {
+          result.add(reader);
+          queue.push(reader);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** CodeDeploy deployment groups with an enabled alarm configuration listing `alarmId`. */
+  public deploymentGroupsWatching(alarmId: string): string[] {
+    return this.watchers.get(alarmId) ?? [];
+  }
+
+  /** How the resource is deployed, and what rolls it back. */
+  public deploymentOf(resourceId: string): DeploymentFact {
+    return deploymentOf(this.resources, resourceId, (v) => this.alarmIdOf(v));
+  }
+
+  /** Rule targets that start a runbook when `alarmId` changes state (by reference, name, ARN or prefix). */
+  public runbooksStartedBy(alarmId: string): RunbookStartFact[] {
+    let found = this.startedBy.get(alarmId);
+    if (!found) {
+      const alarm = this.alarms.get(alarmId);
+      found = alarm ? this.runbookStarts.filter((s) => s.automatic && selectsAlarm(s, alarm)) : [];
+      this.startedBy.set(alarmId, found);
+    }
+    return found;
+  }
+
+  /** Rule targets that start a runbook with one of `resourceIds` in their pattern or input. */
+  public runbooksNaming(resourceIds: Set<string>): RunbookStartFact[] {
+    return this.runbookStarts.filter((s) => [...s.mentions].some((id) => resourceIds.has(id)));
+  }
+
+  /** Whether the alarm does something when it fires: its own actions, a composite that reads it, or a rollback. */
+  public alarmActs(alarmId: string): boolean {
+    const alarm = this.alarms.get(alarmId);
+    return alarm !== undefined && (alarm.actions.length > 0 || this.compositesReading(alarmId).length > 0
+      || this.deploymentGroupsWatching(alarmId).length > 0);
+  }
+
+  /**
+   * Seconds from the start of a total outage of the service whose metric alarms are `owned`
+   * until the first paging alarm among `owned` and the composites reading them fires.
+   */
+  public detection(owned: Iterable<string>): { seconds?: number; alarm?: string } {
+    const own = new Set(owned);
+    let best: { seconds?: number; alarm?: string } = {};
+    for (const id of this.withComposites(own)) {
+      if (!this.alarms.get(id)?.pages) continue;
+      const seconds = outageDetection(this.alarms, id, own);
+      if (seconds !== undefined && (best.seconds === undefined || seconds < best.seconds)) best = { seconds, alarm: id };
+    }
+    return best;
+  }
+
+  /** The dead-letter queue of a queue (its `RedrivePolicy`), when it is in the template. */
+  public deadLetterQueueOf(queueId: string): string | undefined {
+    const policy = this.resources[queueId]?.Properties?.RedrivePolicy;
+    const target = referencedId(typeof policy === 'object' ? policy?.deadLetterTargetArn : undefined);
+    return target && this.resources[target]?.Type === 'AWS::SQS::Queue' ? target : undefined;
+  }
+
+  /** Queues whose dead-letter queue is `queueId`. */
+  public sourceQueuesOf(queueId: string): string[] {
+    return this.idsOfType('AWS::SQS::Queue').filter((q) => q !== queueId && this.deadLetterQueueOf(q) === queueId);
+  }
+
+  /** An alarm's name as operators see it, or its logical id. */
+  public alarmLabel(alarmId: string): string {
+    return this.alarms.get(alarmId)?.alarmName ?? alarmId;
+  }
+
+  /** The literal `Name` property of an SSM document, or its logical id. */
+  public documentLabel(documentId: string): string {
+    return literalString(this.resources[documentId]?.Properties?.Name) ?? documentId;
+  }
+}
