@@ -9,10 +9,17 @@ import { Construct, IConstruct } from 'constructs';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp } from '../core/validate';
-import { RolloutStrategy } from '../deployments/rollout-strategy';
+import { RolloutStrategy, RolloutType } from '../deployments/rollout-strategy';
 import { OperationsDashboards } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
 import { Runbook } from '../runbooks/runbook';
+
+/** Rollout types as the catalog (and the stack model) name them. */
+const CATALOG_ROLLOUT_TYPES: Record<RolloutType, string> = {
+  [RolloutType.CANARY]: 'canary',
+  [RolloutType.LINEAR]: 'linear',
+  [RolloutType.ALL_AT_ONCE]: 'all-at-once',
+};
 
 /** Construct id of the hub, a direct child of its stack. */
 const HUB_ID = 'CdkOpexOperations';
@@ -91,6 +98,8 @@ export interface KpiRecord {
 export interface RunbookResponse {
   /** The runbook. */
   readonly runbook: Runbook;
+  /** Whether an event starts it with no person involved (an EventBridge rule), or an operator does. */
+  readonly automatic: boolean;
   /** Who or what starts it, in words (e.g. `EventBridge, when X enters ALARM`). */
   readonly trigger: string;
 }
@@ -114,6 +123,8 @@ export class OperationsHub extends Construct {
   public readonly services: ServiceRecord[] = [];
   /** Business KPIs registered in this stack. */
   public readonly kpis: KpiRecord[] = [];
+  /** Service level objectives made in this stack, with or without a service pattern. */
+  private readonly objectives: Array<ObjectiveRecord & { readonly serviceName: string }> = [];
   private readonly _dashboards: OperationsDashboards;
   private _lambdaApplication?: codedeploy.LambdaApplication;
   private _deploymentRole?: iam.Role;
@@ -152,6 +163,11 @@ export class OperationsHub extends Construct {
       invalidProp(record.scope, 'serviceName', `'${record.serviceName}' is already a service of this stack; service names must be unique`);
     }
     this.services.push(record);
+  }
+
+  /** Records a service level objective for the catalog and the report. */
+  public registerObjective(serviceName: string, record: ObjectiveRecord): void {
+    this.objectives.push({ ...record, serviceName });
   }
 
   /** Records a business KPI for the catalog and the report. */
@@ -298,7 +314,7 @@ export class OperationsHub extends Construct {
       return resource && CfnResource.isCfnResource(resource) ? stack.getLogicalId(resource) : (c as cloudwatch.IAlarm).alarmName ?? c.node.path;
     };
     return {
-      version: 1,
+      version: 2,
       shared: { path: this.node.path, resources: countResources(this) },
       services: this.services.map((s) => ({
         name: s.serviceName,
@@ -309,17 +325,22 @@ export class OperationsHub extends Construct {
         detectionSeconds: s.detectionSeconds,
         healthAlarm: logicalId(s.healthAlarm),
         signalAlarms: Object.fromEntries(Object.entries(s.signalAlarms).map(([signal, a]) => [signal, logicalId(a)])),
-        deployment: {
-          group: logicalId(s.deploymentGroup),
-          strategy: s.rollout.describe(),
+        rollout: {
+          type: CATALOG_ROLLOUT_TYPES[s.rollout.rolloutType],
+          ...(s.rollout.rolloutType === RolloutType.ALL_AT_ONCE ? {} : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.intervalMinutes }),
+          deploymentGroup: logicalId(s.deploymentGroup),
           rollbackAlarms: s.rollbackAlarms.map(logicalId),
         },
-        responses: s.responses.map((r) => ({ runbook: logicalId(r.runbook.document), trigger: r.trigger })),
+        responses: s.responses.map((r) => ({ runbook: logicalId(r.runbook.document), automatic: r.automatic, trigger: r.trigger })),
         objectives: (s.objectives ?? []).map((o) => ({
           target: o.target, windowDays: o.windowDays, alerts: o.alerts, pageAlarm: logicalId(o.pageAlarm),
         })),
       })),
       kpis: this.kpis.map((k) => ({ service: k.serviceName, name: k.kpiName, alarm: logicalId(k.alarm) })),
+      // Objectives no service pattern records (a ServiceLevelObjective on its own).
+      objectives: this.objectives
+        .filter((o) => !this.services.some((s) => (s.objectives ?? []).some((so) => so.pageAlarm === o.pageAlarm)))
+        .map((o) => ({ service: o.serviceName, target: o.target, windowDays: o.windowDays, alerts: o.alerts, pageAlarm: logicalId(o.pageAlarm) })),
     };
   }
 }

@@ -2,8 +2,8 @@ import { asList, cfnText, literalString, referencedId, referencedIds, Resources 
 
 /** How a resource's changes reach users, and whether they roll back on alarm. */
 export interface DeploymentFact {
-  /** `codedeploy` (a deployment group), `ecs` (ECS's own deployments), or `none` (CloudFormation updates in place). */
-  readonly mechanism: 'codedeploy' | 'ecs' | 'none';
+  /** `codedeploy` (a deployment group), `ecs` (ECS's own deployments), `apigateway` (a stage canary), or `none` (CloudFormation updates in place). */
+  readonly mechanism: 'codedeploy' | 'ecs' | 'apigateway' | 'none';
   /** Traffic shifting, structured: `canary`, `linear`, `all-at-once`, `blue-green`, `rolling`, or `custom`. */
   readonly rolloutType: string;
   /** Percent of traffic per step, for canary and linear. */
@@ -60,6 +60,8 @@ export function deploymentOf(resources: Resources, id: string, alarmIdOf: (value
     }
     return ecsDeployment(r.Properties?.DeploymentConfiguration ?? {}, alarmIdOf);
   }
+  const canary = r?.Type === 'AWS::ApiGateway::Stage' ? r.Properties?.CanarySetting : undefined;
+  if (canary) return { ...NONE, mechanism: 'apigateway', rolloutType: 'canary', percentage: Number(canary.PercentTraffic ?? 0) };
   return NONE;
 }
 

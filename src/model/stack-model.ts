@@ -26,6 +26,7 @@ export class StackModel {
   private readonly watchers = new Map<string, string[]>();
   private readonly onResource = new Map<string, string[]>();
   private readonly startedBy = new Map<string, RunbookStartFact[]>();
+  private readonly mentions = new Map<string, Set<string>>();
 
   private constructor(public readonly resources: Resources, public readonly metadata: Record<string, any>) {
     this.alarms = indexAlarms(resources);
@@ -41,6 +42,16 @@ export class StackModel {
       }
     }
     this.runbookStarts = runbookStarts(resources);
+  }
+
+  /** Logical ids the resource's properties reference. */
+  public mentionsOf(id: string): Set<string> {
+    let found = this.mentions.get(id);
+    if (!found) {
+      found = referencedIds(this.resources[id]?.Properties);
+      this.mentions.set(id, found);
+    }
+    return found;
   }
 
   /** The resource a logical id names. */

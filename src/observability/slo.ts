@@ -278,6 +278,10 @@ export class ServiceLevelObjective extends Construct {
     this.pageAlarm = tier(BurnRateSeverity.PAGE)!;
     this.ticketAlarm = tier(BurnRateSeverity.TICKET);
 
+    hub.registerObjective(this.serviceName, {
+      target: this.target, windowDays: this.window.toDays(), alerts: this.describeAlerts(), pageAlarm: this.pageAlarm,
+    });
+
     this.widgets = this.createWidgets();
     // The page alarm joins the dashboard's service-health summary: it is what pages.
     if (props.addToDashboard ?? true) hub.addDashboardSection(this.widgets, [this.pageAlarm]);

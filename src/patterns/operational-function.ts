@@ -162,9 +162,9 @@ export class OperationalFunction extends Construct {
         pageAlarm: this.slo.pageAlarm,
       }] : [],
       responses: [
-        { runbook: diagnostics, trigger: `EventBridge, when ${healthName} enters ALARM` },
-        { runbook: runbooks.rollback, trigger: 'an operator; waits for approval' },
-        { runbook: runbooks.concurrency, trigger: 'an operator; waits for approval' },
+        { runbook: diagnostics, automatic: true, trigger: `EventBridge, when ${healthName} enters ALARM` },
+        { runbook: runbooks.rollback, automatic: false, trigger: 'an operator; waits for approval' },
+        { runbook: runbooks.concurrency, automatic: false, trigger: 'an operator; waits for approval' },
       ],
     });
   }

@@ -26,19 +26,13 @@ export function prices(): ReadinessPrices {
   };
 }
 
-/** Monthly price of one alarm, in cents. */
-export function alarmCents(alarm: { composite: boolean; metrics: number; highResolution: boolean }): number {
-  if (alarm.composite) return CENTS.composite;
-  return alarm.metrics * (alarm.highResolution ? CENTS.highResolution : CENTS.standard);
-}
-
 export function centsToUsd(cents: number): number {
   return Math.round(cents) / 100;
 }
 
 /** What a cost estimate is made of. */
 export interface Charged {
-  readonly alarms: Array<{ id: string; type: string; metrics: number; highResolution: boolean }>;
+  readonly alarms: Array<{ id: string; alarmType: string; chargedMetrics: number; highResolution: boolean }>;
   readonly dashboards: string[];
   readonly kmsKeys: string[];
 }
@@ -50,13 +44,13 @@ export function estimate(charged: Charged): ReadinessCost {
     if (entries.length === 0) return;
     lines.push({ item, unitCents, quantity: entries.reduce((s, e) => s + e.quantity, 0), resources: entries.map((e) => e.id) });
   };
-  const metricAlarms = charged.alarms.filter((a) => a.type !== 'composite' && a.type !== 'anomaly');
-  add('standard-alarm-metrics', CENTS.standard, metricAlarms.filter((a) => !a.highResolution).map((a) => ({ id: a.id, quantity: a.metrics })));
-  add('high-resolution-alarm-metrics', CENTS.highResolution, metricAlarms.filter((a) => a.highResolution).map((a) => ({ id: a.id, quantity: a.metrics })));
-  const anomaly = charged.alarms.filter((a) => a.type === 'anomaly');
-  add('anomaly-detection-alarm-metrics', CENTS.standard, anomaly.filter((a) => !a.highResolution).map((a) => ({ id: a.id, quantity: a.metrics })));
-  add('high-resolution-anomaly-detection-alarm-metrics', CENTS.highResolution, anomaly.filter((a) => a.highResolution).map((a) => ({ id: a.id, quantity: a.metrics })));
-  add('composite-alarms', CENTS.composite, charged.alarms.filter((a) => a.type === 'composite').map((a) => ({ id: a.id, quantity: 1 })));
+  const metricAlarms = charged.alarms.filter((a) => a.alarmType !== 'composite' && a.alarmType !== 'anomaly');
+  add('standard-alarm-metrics', CENTS.standard, metricAlarms.filter((a) => !a.highResolution).map((a) => ({ id: a.id, quantity: a.chargedMetrics })));
+  add('high-resolution-alarm-metrics', CENTS.highResolution, metricAlarms.filter((a) => a.highResolution).map((a) => ({ id: a.id, quantity: a.chargedMetrics })));
+  const anomaly = charged.alarms.filter((a) => a.alarmType === 'anomaly');
+  add('anomaly-detection-alarm-metrics', CENTS.standard, anomaly.filter((a) => !a.highResolution).map((a) => ({ id: a.id, quantity: a.chargedMetrics })));
+  add('high-resolution-anomaly-detection-alarm-metrics', CENTS.highResolution, anomaly.filter((a) => a.highResolution).map((a) => ({ id: a.id, quantity: a.chargedMetrics })));
+  add('composite-alarms', CENTS.composite, charged.alarms.filter((a) => a.alarmType === 'composite').map((a) => ({ id: a.id, quantity: 1 })));
   add('dashboards', CENTS.dashboard, charged.dashboards.map((id) => ({ id, quantity: 1 })));
   add('kms-keys', CENTS.kmsKey, charged.kmsKeys.map((id) => ({ id, quantity: 1 })));
   const out: ReadinessCostLine[] = lines.map((l) => ({

@@ -55,8 +55,10 @@ export interface ReadinessStack {
   readonly services: ReadinessService[];
   /** Well-Architected rows not met, over the stack's services. */
   readonly findings: number;
-  /** Every alarm, dashboard and alarm-topic key of the stack, each counted once. */
+  /** Every alarm, dashboard and alarm-topic key of the stack, each counted once: the services' costs plus `sharedCost`. */
   readonly cost: ReadinessCost;
+  /** What no one service owns: dashboards, keys, and alarms of no service. */
+  readonly sharedCost: ReadinessCost;
 }
 
 /** One service: a Lambda function, ECS service, API stage, queue or table. */
@@ -73,6 +75,8 @@ export interface ReadinessService {
   readonly resourceType: string;
   /** Construct path, when the template has it. */
   readonly constructPath?: string;
+  /** Logical ids of the resources that make up the service: the main one, and e.g. a queue's dead-letter queue. */
+  readonly members: string[];
   readonly owner: ReadinessOwner;
   readonly alarms: ReadinessAlarms;
   readonly detection: ReadinessDetection;
@@ -81,7 +85,7 @@ export interface ReadinessService {
   /** Logical ids of the FIS experiment templates that inject faults into the service. */
   readonly gameDays: string[];
   readonly objectives: ReadinessObjective[];
-  /** The service's own alarms (shared dashboards and keys are in the stack's cost). */
+  /** The alarms this service alone owns (an alarm two services read, dashboards and keys are in the stack's `sharedCost`). */
   readonly cost: ReadinessCost;
   /** Well-Architected best practices, in a fixed order. */
   readonly wellArchitected: WellArchitectedRow[];
@@ -121,6 +125,8 @@ export interface ReadinessAlarm {
   /** Seconds from a total outage to ALARM (metric alarms), else null. */
   readonly detectionSeconds?: number;
   readonly monthlyUsd: number;
+  /** The alarm in the CloudWatch console, when its name is known at synth. */
+  readonly consoleUrl?: string;
 }
 
 /** How soon a total outage pages someone. */
@@ -137,12 +143,22 @@ export interface ReadinessDetection {
 export interface ReadinessDeployment {
   /** Whether deployment practices apply to this kind (not to queues and tables). */
   readonly applicable: boolean;
-  /** e.g. `canary: 10% for 5 min, then 100%`, `all at once`. */
+  /** `canary`, `linear`, `blue-green`, `rolling`, `all-at-once`, `custom`, or `none` where nothing is deployed. */
+  readonly rolloutType: string;
+  /** Percent of traffic per step, for canary and linear rollouts. */
+  readonly percentage?: number;
+  /** Minutes between steps (or of bake time). */
+  readonly intervalMinutes?: number;
+  /** The rollout in words, e.g. `canary: 10% for 5 min, then 100%`, `all at once`. */
   readonly strategy?: string;
   /** Logical id of the CodeDeploy deployment group, when there is one. */
   readonly deploymentGroup?: string;
+  /** Name of the deployment group, when it is known at synth. */
+  readonly deploymentGroupName?: string;
   /** A deployment stops and rolls back when one of `rollbackAlarms` fires. */
   readonly rollbackOnAlarm: boolean;
+  /** ECS's circuit breaker rolls back a deployment whose tasks fail to start. */
+  readonly circuitBreaker: boolean;
   readonly rollbackAlarms: string[];
 }
 
@@ -150,6 +166,10 @@ export interface ReadinessDeployment {
 export interface ReadinessRunbook {
   /** Logical id (or name) of the SSM document. */
   readonly document: string;
+  /** The document's name as operators see it, or its logical id when CloudFormation names it. */
+  readonly documentName: string;
+  /** The document in the Systems Manager console, when its name is known at synth. */
+  readonly consoleUrl?: string;
   /** Who or what starts it, in words. */
   readonly trigger: string;
   /** Logical id of the EventBridge rule that starts it, if any. */
@@ -163,7 +183,10 @@ export interface ReadinessObjective {
   readonly target: number;
   readonly windowDays: number;
   readonly alerts: string;
+  /** Logical id of the page composite. */
   readonly pageAlarm: string;
+  /** Name of the page composite, when literal. */
+  readonly pageAlarmName?: string;
 }
 
 /** An estimate of monthly list prices. */

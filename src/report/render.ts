@@ -119,12 +119,16 @@ function markdownService(svc: ReadinessService): string[] {
   out.push(`- Owner: ${svc.owner.team ? `team ${svc.owner.team}` : 'no team tag'}${svc.owner.service ? `, service tag ${svc.owner.service}` : ''}`);
   out.push(`- Alarms: ${svc.alarms.count}, ${svc.alarms.paging} page${svc.alarms.items.length ? ':' : ''}`);
   for (const a of svc.alarms.items) {
-    out.push(`  - \`${a.logicalId}\` ${a.alarmName ?? ''} (${a.alarmType}${a.pages ? `, pages: ${a.actions.join(', ')}` : a.actions.length ? `, actions: ${a.actions.join(', ')}` : ', no action'})`);
+    const name = a.alarmName ? (a.consoleUrl ? `[${a.alarmName}](${a.consoleUrl}) ` : `${a.alarmName} `) : '';
+    out.push(`  - ${name}\`${a.logicalId}\` (${a.alarmType}${a.pages ? `, pages: ${a.actions.join(', ')}` : a.actions.length ? `, actions: ${a.actions.join(', ')}` : ', no action'})`);
   }
   out.push(`- Total outage detected: ${detectionText(svc)} (${svc.detection.basis})`);
   out.push(`- Deployment: ${deploymentText(svc)}${svc.deployment.deploymentGroup ? ` via \`${svc.deployment.deploymentGroup}\`` : ''}; rollback on alarm: ${rollbackText(svc)}`);
   out.push(`- Runbooks: ${svc.runbooks.length ? '' : 'none'}`);
-  for (const r of svc.runbooks) out.push(`  - \`${r.document}\`, started by ${r.trigger}`);
+  for (const r of svc.runbooks) {
+    const name = r.documentName === r.document ? '' : r.consoleUrl ? `[${r.documentName}](${r.consoleUrl}) ` : `${r.documentName} `;
+    out.push(`  - ${name}\`${r.document}\`, started by ${r.trigger}`);
+  }
   out.push(`- Game days: ${svc.gameDays.length ? svc.gameDays.map((g) => `\`${g}\``).join(', ') : 'none yet'}`);
   out.push(`- SLOs: ${svc.objectives.length ? svc.objectives.map((o) => `${o.target}% over ${o.windowDays} days (${o.alerts})`).join('; ') : 'none'}`);
   out.push(`- Cost: ${usd(svc.cost.monthlyUsd)}/month${svc.cost.lines.length ? ` (${costLineText(svc.cost).join('; ')})` : ''}`, '');
@@ -265,9 +269,10 @@ function htmlService(svc: ReadinessService): string[] {
   const out: string[] = [];
   out.push(`<section class="service${svc.findings.length ? ' has-findings' : ''}">`);
   out.push(`<h3>${esc(svc.name)} <span class="muted">(${esc(svc.kind)}, ${svc.findings.length} finding(s))</span></h3>`);
-  const alarms = svc.alarms.items.map((a) => `${a.alarmName ? `${esc(a.alarmName)} ` : ''}${code([a.logicalId])} <span class="muted">${a.alarmType}</span>`
+  const link = (text: string, url?: string) => (url ? `<a href="${esc(url)}">${esc(text)}</a>` : esc(text));
+  const alarms = svc.alarms.items.map((a) => `${a.alarmName ? `${link(a.alarmName, a.consoleUrl)} ` : ''}${code([a.logicalId])} <span class="muted">${a.alarmType}</span>`
     + `${a.pages ? ` — <b>pages</b>: ${esc(a.actions.join(', '))}` : ''}`).join('<br>');
-  const runbooks = svc.runbooks.map((r) => `${code([r.document])} — started by ${esc(r.trigger)}`).join('<br>');
+  const runbooks = svc.runbooks.map((r) => `${r.documentName === r.document ? '' : `${link(r.documentName, r.consoleUrl)} `}${code([r.document])} — started by ${esc(r.trigger)}`).join('<br>');
   const facts: Array<[string, string]> = [
     ['Resource', `${code([svc.logicalId])} ${esc(svc.resourceType)}${svc.constructPath ? ` at ${code([svc.constructPath])}` : ''} (from the ${esc(svc.source)})`],
     ['Owner', svc.owner.team ? `team ${esc(svc.owner.team)}${svc.owner.service ? `, service ${esc(svc.owner.service)}` : ''}` : '<b>no team tag</b>'],

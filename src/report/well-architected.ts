@@ -1,6 +1,6 @@
-import { AlarmInfo } from './alarms';
-import { CfnResourceJson, cfnText, referencedIds } from './cfn';
 import { ReadinessDeployment, ReadinessRunbook, WellArchitectedRow } from './model';
+import { AlarmFact } from '../model/alarms';
+import { CfnResourceJson, cfnText, referencedIds } from '../model/template';
 
 /** Status values of a Well-Architected row. */
 export const MET = 'met';
@@ -28,7 +28,7 @@ export interface ServiceFacts {
   readonly resource?: CfnResourceJson;
   readonly kind: string;
   readonly owner: { service?: string; team?: string };
-  readonly alarms: AlarmInfo[];
+  readonly alarms: AlarmFact[];
   readonly deployment: ReadinessDeployment;
   readonly runbooks: ReadinessRunbook[];
   readonly gameDays: string[];
@@ -66,7 +66,7 @@ function owners(f: ServiceFacts): Decision {
 }
 
 function telemetry(resources: Record<string, CfnResourceJson>, f: ServiceFacts): Decision {
-  const metricAlarms = f.alarms.filter((a) => a.type !== 'composite').map((a) => a.id);
+  const metricAlarms = f.alarms.filter((a) => a.alarmType !== 'composite').map((a) => a.id);
   const logs = logGroupOf(resources, f);
   const evidence = [...metricAlarms, ...(logs?.id ? [logs.id] : [])];
   if (metricAlarms.length === 0) return notMet(evidence, 'no alarm watches its metrics');
@@ -126,8 +126,8 @@ function safeDeployment(f: ServiceFacts): Decision {
   const d = f.deployment;
   if (!d.applicable) return notApplicable('no code is deployed to it');
   const evidence = d.deploymentGroup ? [d.deploymentGroup] : [f.id];
-  const strategy = d.strategy ?? 'unknown';
-  if (/^(canary|linear|stage canary)/.test(strategy) || /circuit breaker|blue\/green/.test(strategy)) return met(evidence, `rolls out ${strategy}`);
+  const strategy = d.strategy ?? d.rolloutType;
+  if (['canary', 'linear', 'blue-green'].includes(d.rolloutType) || d.circuitBreaker) return met(evidence, `rolls out ${strategy}`);
   return notMet(evidence, `rolls out ${strategy}: every user gets a new version at once`);
 }
 
@@ -151,17 +151,18 @@ function runbooks(f: ServiceFacts): Decision {
   return met(docs, `${docs.length} runbook(s)`);
 }
 
-function pagingAlarms(f: ServiceFacts): AlarmInfo[] {
-  return f.alarms.filter((a) => a.pages);
+/** Alarms that tell a person: they page someone, or open a ticket (an OpsItem). */
+function alertingAlarms(f: ServiceFacts): AlarmFact[] {
+  return f.alarms.filter((a) => a.actions.some((x) => x.effect === 'page' || x.effect === 'ticket'));
 }
 
 function actionableAlerts(f: ServiceFacts): Decision {
-  const paging = pagingAlarms(f);
+  const paging = alertingAlarms(f);
   if (paging.length === 0) {
-    return notMet(f.alarms.map((a) => a.id), f.alarms.length ? `${f.alarms.length} alarm(s), none notifies anyone` : 'no alarm, so no alert');
+    return notMet(f.alarms.map((a) => a.id), f.alarms.length ? `${f.alarms.length} alarm(s), none pages anyone or opens a ticket` : 'no alarm, so no alert');
   }
   const within = f.detectionSeconds !== undefined ? `; a total outage pages within ${f.detectionSeconds} s` : '';
-  return met(paging.map((a) => a.id), `${paging.length} alarm(s) notify someone${within}`);
+  return met(paging.map((a) => a.id), `${paging.length} alarm(s) page someone or open a ticket${within}`);
 }
 
 function dashboards(f: ServiceFacts): Decision {
@@ -170,10 +171,10 @@ function dashboards(f: ServiceFacts): Decision {
 }
 
 function processPerAlert(f: ServiceFacts): Decision {
-  const paging = pagingAlarms(f);
+  const paging = alertingAlarms(f);
   if (paging.length === 0) return notMet([], 'no alert to attach a process to');
   const undescribed = paging.filter((a) => !a.resource.Properties?.AlarmDescription).map((a) => a.id);
-  const tracked = paging.some((a) => a.actions.some((x) => /^(OpsItem|Incident Manager)/.test(x.text)));
+  const tracked = paging.some((a) => a.actions.some((x) => x.effect === 'ticket' || /^Incident Manager/.test(x.text)));
   const evidence = [...paging.map((a) => a.id), ...new Set(f.runbooks.map((r) => r.document))];
   if (undescribed.length) return notMet(undescribed, `alarm(s) without a description of what to do: ${undescribed.join(', ')}`);
   if (!tracked && f.runbooks.length === 0) return notMet(evidence, 'alerts are described, but no runbook, OpsItem or incident follows them');
@@ -183,7 +184,7 @@ function processPerAlert(f: ServiceFacts): Decision {
 
 function automatedResponse(f: ServiceFacts): Decision {
   const started = f.runbooks.filter((r) => r.automatic);
-  const automating = f.alarms.filter((a) => a.actions.some((x) => x.automates)).map((a) => a.id);
+  const automating = f.alarms.filter((a) => a.actions.some((x) => x.effect === 'automation')).map((a) => a.id);
   if (started.length || automating.length) {
     const evidence = [...started.flatMap((r) => (r.rule ? [r.rule, r.document] : [r.document])), ...automating];
     return met([...new Set(evidence)], started.length ? `${started[0].document} starts on its own: ${started[0].trigger}` : 'an alarm action automates the response');

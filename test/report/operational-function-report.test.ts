@@ -22,7 +22,7 @@ describe('readiness report of one OperationalFunction', () => {
   const [service] = stack.services;
 
   test('finds one lambda service from the catalog, named and owned by its service tag', () => {
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.stacks).toHaveLength(1);
     expect(stack.stackName).toBe('Shop');
     expect(stack.catalog).toBe(true);

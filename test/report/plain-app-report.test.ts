@@ -49,7 +49,7 @@ describe('readiness report of a plain CDK app (no cdk-opex construct)', () => {
     expect(o.alarms).toMatchObject({ count: 1, paging: 0 });
     expect(o.alarms.items[0]).toMatchObject({ alarmType: 'metric', pages: false, actions: [], detectionSeconds: 120, monthlyUsd: 0.1 });
     expect(o.detection.seconds).toBeUndefined();
-    expect(o.detection.basis).toMatch(/notifies anyone/);
+    expect(o.detection.basis).toMatch(/pages anyone/);
     expect(byName('Billing').alarms.count).toBe(0);
   });
 
@@ -66,7 +66,7 @@ describe('readiness report of a plain CDK app (no cdk-opex construct)', () => {
     }
     expect(row(byName('Orders'), 'OPS04-BP02').status).toBe('met');
     expect(row(byName('Billing'), 'OPS04-BP02')).toMatchObject({ status: 'not met', reason: 'no alarm watches its metrics' });
-    expect(row(byName('Orders'), 'OPS08-BP04').reason).toBe('1 alarm(s), none notifies anyone');
+    expect(row(byName('Orders'), 'OPS08-BP04').reason).toBe('1 alarm(s), none pages anyone or opens a ticket');
   });
 
   test('a queue has no deployment or tracing to judge', () => {

@@ -20,11 +20,14 @@ describe('rendering', () => {
   const html = renderHtml(report);
   const markdown = renderMarkdown(report);
 
-  test('the HTML page is self-contained: no scripts, no external links or assets', () => {
+  test('the HTML page is self-contained: no scripts, no external assets; its only links open the AWS console', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link/i);
-    expect(html).not.toMatch(/(src|href)\s*=\s*["']?https?:/i);
+    expect(html).not.toMatch(/src\s*=\s*["']?https?:/i);
+    const links = [...html.matchAll(/href\s*=\s*"([^"]*)"/gi)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link).toMatch(/^https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\//);
     expect(html).not.toMatch(/url\(/i);
     expect(html).not.toMatch(/@import/i);
     expect(html).toContain('<style>');

@@ -1,4 +1,4 @@
-import { parseRule } from '../../src/report/alarms';
+import { parseRule } from '../../src/model/alarms';
 import { analyzeAssembly } from '../../src/report/analyze';
 
 /** Templates written by hand: the report reads JSON, whatever wrote it. */
