@@ -327,7 +327,8 @@ export class OperationsHub extends Construct {
         signalAlarms: Object.fromEntries(Object.entries(s.signalAlarms).map(([signal, a]) => [signal, logicalId(a)])),
         rollout: {
           type: CATALOG_ROLLOUT_TYPES[s.rollout.rolloutType],
-          ...(s.rollout.rolloutType === RolloutType.ALL_AT_ONCE ? {} : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.intervalMinutes }),
+          ...(s.rollout.rolloutType === RolloutType.ALL_AT_ONCE ? {}
+            : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.intervalMinutes }),
           deploymentGroup: logicalId(s.deploymentGroup),
           rollbackAlarms: s.rollbackAlarms.map(logicalId),
         },

@@ -226,7 +226,9 @@ function collectChildren(node: RuleNode, into: Set<string>): void {
  * totally down and nothing else is: a metric alarm of the service after its own evaluation;
  * a composite when its rule holds (OR: the first child, AND: the last); undefined when it would not fire.
  */
-export function outageDetection(alarms: Map<string, AlarmFact>, alarmId: string, owned: Set<string>, seen: Set<string> = new Set()): number | undefined {
+export function outageDetection(
+  alarms: Map<string, AlarmFact>, alarmId: string, owned: Set<string>, seen: Set<string> = new Set(),
+): number | undefined {
   const alarm = alarms.get(alarmId);
   if (!alarm || seen.has(alarmId)) return undefined;
   if (alarm.alarmType !== 'composite') return owned.has(alarmId) ? alarm.ownDetection : undefined;

@@ -125,7 +125,9 @@ function deploymentEntry(model: StackModel, draft: ServiceDraft): ReadinessDeplo
 }
 
 /** A rollout in words. */
-function describeRollout(type: string, percentage: number | undefined, minutes: number | undefined, fact: DeploymentFact | undefined, resourceType?: string): string {
+function describeRollout(
+  type: string, percentage: number | undefined, minutes: number | undefined, fact: DeploymentFact | undefined, resourceType?: string,
+): string {
   const breaker = fact?.circuitBreaker ? ' with circuit breaker' : '';
   if (fact?.mechanism === 'apigateway') return `stage canary: ${percentage}% of traffic`;
   switch (type) {
@@ -146,8 +148,9 @@ function runbooksOf(model: StackModel, draft: ServiceDraft, links: ConsoleLinks)
   for (const alarm of draft.alarms) for (const s of model.runbooksStartedBy(alarm)) starts.set(`${s.rule}/${s.document}`, s);
   for (const s of model.runbooksNaming(draft.members)) starts.set(`${s.rule}/${s.document}`, s);
   const entry = (document: string, trigger: string, automatic: boolean, rule?: string): ReadinessRunbook => {
-    const documentName = model.documentLabel(document);
-    return { document, documentName, consoleUrl: links.document(model.resource(document) ? literalString(model.resource(document)?.Properties?.Name) : document), trigger, rule, automatic };
+    // A document of this template is linked only when it has a literal name; one named by ARN elsewhere, by that name.
+    const name = model.resource(document) ? literalString(model.resource(document)?.Properties?.Name) : document;
+    return { document, documentName: model.documentLabel(document), consoleUrl: links.document(name), trigger, rule, automatic };
   };
   const out: ReadinessRunbook[] = [];
   for (const response of draft.entry?.responses ?? []) {
