@@ -50,8 +50,8 @@ describe('the readiness report gets right what users saw wrong', () => {
   test.each(Object.keys(FIXTURE_STACKS))('%s: per-service costs and the shared cost sum to the stack\'s total', (name) => {
     const stack = reports[name].stacks[0];
     const cents = (usd: number) => Math.round(usd * 100);
-    const services = stack.services.reduce((s, svc) => s + cents(svc.cost.monthlyUsd), 0);
-    expect(services + cents(stack.sharedCost.monthlyUsd)).toBe(cents(stack.cost.monthlyUsd));
+    const perService = stack.services.reduce((s, svc) => s + cents(svc.cost.monthlyUsd), 0);
+    expect(perService + cents(stack.sharedCost.monthlyUsd)).toBe(cents(stack.cost.monthlyUsd));
   });
 
   test('names operators see, with console links; logical ids stay as evidence', () => {
