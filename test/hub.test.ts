@@ -131,15 +131,15 @@ describe('OperationsHub', () => {
       team: 'payments',
       resources: 7,
       detectionSeconds: 180,
-      deployment: expect.objectContaining({ strategy: 'canary: 10% for 5 min, then 100%' }),
+      rollout: expect.objectContaining({ type: 'canary', percentage: 10, intervalMinutes: 5 }),
       responses: [
-        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaDiagnosticsDocument/), trigger: 'EventBridge, when Shop-Checkout-health-critical enters ALARM' },
-        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaRollbackDocument/), trigger: 'an operator; waits for approval' },
-        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaConcurrencyDocument/), trigger: 'an operator; waits for approval' },
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaDiagnosticsDocument/), automatic: true, trigger: 'EventBridge, when Shop-Checkout-health-critical enters ALARM' },
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaRollbackDocument/), automatic: false, trigger: 'an operator; waits for approval' },
+        { runbook: expect.stringMatching(/^CdkOpexOperationsLambdaConcurrencyDocument/), automatic: false, trigger: 'an operator; waits for approval' },
       ],
     })]);
-    expect(catalog.services[0].deployment.rollbackAlarms).toHaveLength(3);
-    expect(catalog.services[0].deployment.group).toMatch(/^CheckoutDeploymentGroup[0-9A-F]{8}$/);
+    expect(catalog.services[0].rollout.rollbackAlarms).toHaveLength(3);
+    expect(catalog.services[0].rollout.deploymentGroup).toMatch(/^CheckoutDeploymentGroup[0-9A-F]{8}$/);
   });
 });
 

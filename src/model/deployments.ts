@@ -18,6 +18,13 @@ export interface DeploymentFact {
   readonly circuitBreaker: boolean;
   /** Alarms (logical ids, or names not in the template) that roll a deployment back. */
   readonly rollbackAlarms: string[];
+  /** The deployment group's name when it is in another template (whose own model judges it). */
+  readonly externalGroup?: string;
+}
+
+/** Whether a deployment rolls back with no person involved: on alarm, by the circuit breaker, or by a group judged elsewhere. */
+export function rollsBackAutomatically(fact: DeploymentFact): boolean {
+  return fact.rollbackOnAlarm || fact.circuitBreaker || fact.externalGroup !== undefined;
 }
 
 const NONE: DeploymentFact = { mechanism: 'none', rolloutType: 'all-at-once', rollbackOnAlarm: false, circuitBreaker: false, rollbackAlarms: [] };
@@ -50,13 +57,17 @@ export function deploymentOf(resources: Resources, id: string, alarmIdOf: (value
       const group = aliasDeploymentGroup(resources, alias);
       if (group) return codeDeploy(resources, group, alarmIdOf);
     }
+    const update = aliases.map((a) => resources[a].UpdatePolicy?.CodeDeployLambdaAliasUpdate).find((u) => u !== undefined);
+    if (update) return { ...NONE, mechanism: 'codedeploy', rolloutType: 'custom', externalGroup: cfnText(update.DeploymentGroupName) };
     return NONE;
   }
   if (r?.Type === 'AWS::ECS::Service') {
     if (r.Properties?.DeploymentController?.Type === 'CODE_DEPLOY') {
       const group = Object.keys(resources).find((g) => resources[g].Type === 'AWS::CodeDeploy::DeploymentGroup'
         && referencedIds(resources[g].Properties?.ECSServices).has(id));
-      return group ? codeDeploy(resources, group, alarmIdOf) : { ...NONE, mechanism: 'codedeploy', rolloutType: 'blue-green' };
+      // The group names the service, not the other way round: one outside this template is judged in its own.
+      return group ? codeDeploy(resources, group, alarmIdOf)
+        : { ...NONE, mechanism: 'codedeploy', rolloutType: 'blue-green', externalGroup: 'a deployment group outside this template' };
     }
     return ecsDeployment(r.Properties?.DeploymentConfiguration ?? {}, alarmIdOf);
   }

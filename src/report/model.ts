@@ -172,6 +172,8 @@ export interface ReadinessRunbook {
   readonly consoleUrl?: string;
   /** Who or what starts it, in words. */
   readonly trigger: string;
+  /** Logical ids of the service's alarms whose state changes start it. */
+  readonly startedBy: string[];
   /** Logical id of the EventBridge rule that starts it, if any. */
   readonly rule?: string;
   /** Whether an event starts it without a person. */

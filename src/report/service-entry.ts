@@ -147,10 +147,19 @@ function runbooksOf(model: StackModel, draft: ServiceDraft, links: ConsoleLinks)
   const starts = new Map<string, RunbookStartFact>();
   for (const alarm of draft.alarms) for (const s of model.runbooksStartedBy(alarm)) starts.set(`${s.rule}/${s.document}`, s);
   for (const s of model.runbooksNaming(draft.members)) starts.set(`${s.rule}/${s.document}`, s);
+  const startedBy = (rule?: string) => [...draft.alarms].filter((a) => model.runbooksStartedBy(a).some((s) => s.rule === rule));
   const entry = (document: string, trigger: string, automatic: boolean, rule?: string): ReadinessRunbook => {
     // A document of this template is linked only when it has a literal name; one named by ARN elsewhere, by that name.
     const name = model.resource(document) ? literalString(model.resource(document)?.Properties?.Name) : document;
-    return { document, documentName: model.documentLabel(document), consoleUrl: links.document(name), trigger, rule, automatic };
+    return {
+      document,
+      documentName: model.documentLabel(document),
+      consoleUrl: links.document(name),
+      trigger,
+      startedBy: rule ? startedBy(rule) : [],
+      rule,
+      automatic,
+    };
   };
   const out: ReadinessRunbook[] = [];
   for (const response of draft.entry?.responses ?? []) {

@@ -138,8 +138,10 @@ function rollback(f: ServiceFacts): Decision {
     return notApplicable('API Gateway cannot roll a stage back on alarm; roll back the integrations behind it');
   }
   if (d.rollbackOnAlarm) {
-    return met([...(d.deploymentGroup ? [d.deploymentGroup] : [f.id]), ...d.rollbackAlarms], `a deployment rolls back when one of ${d.rollbackAlarms.length} alarm(s) fires`);
+    return met([...(d.deploymentGroup ? [d.deploymentGroup] : [f.id]), ...d.rollbackAlarms],
+      `a deployment rolls back when one of ${d.rollbackAlarms.length} alarm(s) fires${d.circuitBreaker ? ', or when its tasks fail to start' : ''}`);
   }
+  if (d.circuitBreaker) return met([f.id], 'the circuit breaker rolls back a deployment whose tasks fail to start (no alarm judges it)');
   return notMet(d.deploymentGroup ? [d.deploymentGroup] : [f.id], d.deploymentGroup
     ? 'the deployment group does not stop and roll back on alarm'
     : 'no deployment watches alarms to roll back');

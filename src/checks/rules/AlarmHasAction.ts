@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asList, COMPOSITE_ALARM, compositesReading, deploymentGroupsWatching, METRIC_ALARM, viewOf } from '../graph';
+import { modelOf, viewOf } from '../graph';
 
 /**
  * Alarms do something when they fire: they have enabled alarm actions, or they feed
@@ -10,11 +10,8 @@ import { asList, COMPOSITE_ALARM, compositesReading, deploymentGroupsWatching, M
  * @param node the CfnResource to check
  */
 export function AlarmHasAction(node: CfnResource): NagRuleCompliance {
-  const alarm = viewOf(node);
-  if (alarm.type !== METRIC_ALARM && alarm.type !== COMPOSITE_ALARM) return NagRuleCompliance.NOT_APPLICABLE;
-  const acts = alarm.properties.ActionsEnabled !== false && asList(alarm.properties.AlarmActions).length > 0;
-  if (acts || compositesReading(alarm).length || deploymentGroupsWatching(alarm).length) {
-    return NagRuleCompliance.COMPLIANT;
+  if (node.cfnResourceType !== 'AWS::CloudWatch::Alarm' && node.cfnResourceType !== 'AWS::CloudWatch::CompositeAlarm') {
+    return NagRuleCompliance.NOT_APPLICABLE;
   }
-  return NagRuleCompliance.NON_COMPLIANT;
+  return modelOf(node).alarmActs(viewOf(node).logicalId) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
