@@ -29,6 +29,23 @@ export class Limits {
   public static readonly ALARM_DESCRIPTION_CHARS = 1_024;
   /** Longest CodeDeploy time-based canary or linear interval, in minutes. */
   public static readonly CODEDEPLOY_INTERVAL_MINUTES = 2_880;
+  /** Actions one CloudWatch alarm may take per state (ALARM, OK, INSUFFICIENT_DATA). */
+  public static readonly ALARM_ACTIONS_PER_STATE = 5;
+  /** Periods, in seconds, an alarm may use below a minute (high-resolution metrics only). */
+  public static readonly ALARM_HIGH_RESOLUTION_PERIODS_SECONDS: number[] = [10, 20, 30];
+  /** Periods of an hour or more may evaluate up to ALARM_LONG_EVALUATION_SPAN_SECONDS, in seconds. */
+  public static readonly ALARM_LONG_PERIOD_SECONDS = 3_600;
+  /**
+   * Resolution of AWS services' own metrics (Lambda, ECS, SQS...), in seconds: they are
+   * published once a minute, so an alarm on them with a shorter period never gets data.
+   */
+  public static readonly AWS_METRIC_RESOLUTION_SECONDS = 60;
+  /** Characters in an SNS topic's display name. */
+  public static readonly SNS_DISPLAY_NAME_CHARS = 100;
+  /** Longest an `aws:sleep` step waits, in seconds (7 days). */
+  public static readonly AUTOMATION_SLEEP_SECONDS = 604_800;
+  /** Longest timeout of one Automation step, in seconds (7 days). */
+  public static readonly AUTOMATION_STEP_TIMEOUT_SECONDS = 604_800;
 
   private constructor() {}
 }

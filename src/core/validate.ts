@@ -52,10 +52,41 @@ export function matchingString(scope: IConstruct | string, prop: string, value: 
   return value;
 }
 
-/** A literal duration, returned in milliseconds (any duration converts to them exactly). */
+/**
+ * A literal duration, returned in milliseconds. Checked here rather than left to
+ * `Duration.toMilliseconds()`, whose own error names no prop (e.g. for `Duration.millis(NaN)`).
+ */
 export function literalMillis(scope: IConstruct | string, prop: string, value: Duration): number {
   if (value.isUnresolved()) {
     invalidProp(scope, prop, 'must be a literal duration, not a token resolved at deploy time');
   }
-  return value.toMilliseconds();
+  const ms = value.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms)) invalidProp(scope, prop, `must be a finite duration (got ${value.toString()})`);
+  return ms;
+}
+
+/** Units a whole-number duration may be required in. */
+const UNIT_MILLIS = { seconds: 1_000, minutes: 60_000 } as const;
+
+/**
+ * A literal duration that is a whole number of `unit` within [min, max] of that unit,
+ * returned in that unit: e.g. a step timeout in whole seconds, a rollout interval in minutes.
+ */
+export function wholeDuration(scope: IConstruct | string, prop: string, value: Duration, unit: keyof typeof UNIT_MILLIS,
+  min: number, max: number): number {
+  const ms = literalMillis(scope, prop, value);
+  const amount = ms / UNIT_MILLIS[unit];
+  if (!Number.isInteger(amount) || amount < min || amount > max) {
+    invalidProp(scope, prop, `must be a whole number of ${unit} from ${min} to ${max} (got ${describeMillis(ms)})`);
+  }
+  return amount;
+}
+
+/** A duration in milliseconds, in the largest unit that shows it exactly: `1.5 s`, `90 min`, `250 ms`. */
+export function describeMillis(ms: number): string {
+  if (ms !== 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms !== 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms !== 0 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return ms >= 1_000 ? `${ms / 1_000} s` : `${ms} ms`;
 }

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { validateAlarmPolicyProps } from './alarm-policy-validation';
 import { matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
@@ -128,7 +129,9 @@ export class AlarmPolicy {
     policies.set(scope, policy);
   }
 
-  constructor(private readonly props: AlarmPolicyProps = {}) {}
+  constructor(private readonly props: AlarmPolicyProps = {}) {
+    validateAlarmPolicyProps(props);
+  }
 
   /** Actions of alarms of one severity. */
   public actionsFor(severity: AlarmSeverity): AlarmAction[] {
