@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
+import { Limits } from '../core/limits';
 import { acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
@@ -269,7 +270,7 @@ export class OperationsHub extends Construct {
       resources: ['*'], // in a key policy, '*' is the key itself
     }));
     const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `${stack.stackName} alarms`,
+      displayName: `${stack.stackName.slice(0, Limits.SNS_DISPLAY_NAME_CHARS - ' alarms'.length)} alarms`,
       masterKey: key,
       enforceSSL: true,
     });

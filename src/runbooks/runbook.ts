@@ -194,6 +194,8 @@ export class Runbook extends RunbookBase {
   public readonly requiredParameterNames: string[];
   /** Actions the steps need on each target slot, bound per target with `allowOn`. */
   private readonly slotActions = new Map<string, string[]>();
+  /** Slots `allowOn` has bound to at least one target. */
+  private readonly boundSlots = new Set<string>();
 
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
@@ -238,6 +240,8 @@ export class Runbook extends RunbookBase {
     this.parameterNames = parameters.map((p) => p.name);
     this.requiredParameterNames = parameters.filter((p) => p.defaultValue === undefined).map((p) => p.name);
     this.grantStepPermissions(props.steps);
+    // A slot no allowOn binds leaves its steps without permission: they would fail with AccessDenied at run time.
+    this.node.addValidation({ validate: () => this.unboundSlotErrors(props.steps) });
   }
 
   /** Kinds of target resources the steps act on, e.g. `function`; bind each with `allowOn`. */
@@ -255,6 +259,7 @@ export class Runbook extends RunbookBase {
       invalidProp(this, 'slot', `'${slot}' is not a target slot of this runbook (it has ${this.slots.join(', ') || 'none'})`);
     }
     if (arns.length === 0) invalidProp(this, 'arns', `give at least one ARN for slot '${slot}'`);
+    this.boundSlots.add(slot);
     allowOnResources(this.role, actions, arns);
     for (const arn of arns.filter((a) => a.includes('*'))) {
       if (!options.wildcardReason) {
@@ -262,6 +267,16 @@ export class Runbook extends RunbookBase {
       }
       acknowledgeWildcardResource(this.role, arn, options.wildcardReason);
     }
+  }
+
+  private unboundSlotErrors(steps: RunbookStep[]): string[] {
+    return this.slots.filter((slot) => !this.boundSlots.has(slot)).map((slot) => {
+      const users = steps.filter((s) => s.permissions.some((p) => p.resources.slot === slot)).map((s) => `'${s.name}'`);
+      return `${this.node.path}: invalid \`steps\`: ${users.length > 1 ? 'steps' : 'step'} ${users.join(', ')} `
+        + `${users.length > 1 ? 'act' : 'acts'} on target slot '${slot}' `
+        + `(${this.slotActions.get(slot)!.join(', ')}), but no allowOn('${slot}', arns) binds it, so the runbook's role `
+        + 'has no permission for it and the step would fail with AccessDenied: call allowOn (or a RunbookLibrary.allow* method)';
+    });
   }
 
   /** Adds a statement to the role the runbook runs as. */
@@ -320,7 +335,8 @@ function validateRunbook(scope: Construct, parameters: RunbookParameter[], props
     if (stepNames.has(step.name)) invalidProp(scope, 'steps', `step name '${step.name}' is used twice`);
     stepNames.add(step.name);
     for (const ref of stepReferences(step)) {
-      if (!known.has(ref)) {
+      // `{{ ssm:/name }}` reads a Parameter Store parameter when the step runs.
+      if (!known.has(ref) && !ref.startsWith('ssm:')) {
         invalidProp(scope, 'steps', `step '${step.name}' references '{{ ${ref} }}', which is no parameter and no output of an earlier step`);
       }
     }
