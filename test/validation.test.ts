@@ -154,7 +154,9 @@ describe('our error instead of a CloudFormation-schema error', () => {
     const fn = plainFunction(stack, 'Fn');
     const pageActions = Array.from({ length: 6 }, (_, i) => AlarmAction.incident(`plan-${i}`)._bind(stack));
     expect(() => new ServiceLevelObjective(stack, 'Slo', {
-      serviceName: 'checkout', target: 99.9, pageActions,
+      serviceName: 'checkout',
+      target: 99.9,
+      pageActions,
       indicator: SloIndicator.availabilityFromErrors({ errors: fn.metricErrors(), total: fn.metricInvocations() }),
     })).toThrow(/Shop\/Slo: invalid `pageActions`: CloudWatch takes at most 5 actions/);
   });
