@@ -435,7 +435,7 @@ function apiPermissions(props: AwsApiStepOptions): StepPermission[] {
 }
 
 /** Any `{{ name }}`, whatever characters the name has, so a misspelt one (`{{ no-such-param }}`) is caught too. */
-const REFERENCE = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+const REFERENCE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** Every `{{ name }}` a step's inputs mention. */
 export function stepReferences(step: RunbookStep): string[] {
