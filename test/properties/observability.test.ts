@@ -6,7 +6,8 @@ import {
   AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiDirection, OperationalFunction, ServiceLevelObjective, SloIndicator,
 } from '../../src';
 import {
-  invalidAlarmPolicy, invalidKpi, invalidPropError, invalidSlo, KpiCase, kpiBandOf, kpiMetric, runs, sampler, SloCase, validAlarmPolicy, validKpi, validSlo,
+  invalidAlarmPolicy, invalidKpi, invalidPropError, invalidSlo, KpiCase, kpiBandOf, kpiMetric, runs, sampler, SloCase,
+  validAlarmPolicy, validKpi, validSlo,
 } from '../support/arbitraries';
 import { plainFunction, strictStack } from '../support/stacks';
 
@@ -32,8 +33,13 @@ function buildSlo(c: SloCase) {
 function buildKpi(c: KpiCase) {
   const stack = strictStack();
   const kpi = new Kpi(stack, 'Kpi', {
-    serviceName: c.serviceName, kpiName: c.kpiName, team: c.team, band: kpiBandOf(c.band), metric: kpiMetric(c.period),
-    evaluationPeriods: c.evaluationPeriods, datapointsToAlarm: c.datapointsToAlarm,
+    serviceName: c.serviceName,
+    kpiName: c.kpiName,
+    team: c.team,
+    band: kpiBandOf(c.band),
+    metric: kpiMetric(c.period),
+    evaluationPeriods: c.evaluationPeriods,
+    datapointsToAlarm: c.datapointsToAlarm,
   });
   return { stack, kpi };
 }

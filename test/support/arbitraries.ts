@@ -74,6 +74,11 @@ export function maxEvaluationPeriods(period: Duration): number {
   return Math.floor((seconds >= 3600 ? 604_800 : 86_400) / seconds);
 }
 
+/** An evaluation as the props that set it. */
+function flatEvaluation(e: { period: Duration; evaluationPeriods: number; datapointsToAlarm: number }) {
+  return { period: e.period, evaluationPeriods: e.evaluationPeriods, datapointsToAlarm: e.datapointsToAlarm };
+}
+
 /** A period with evaluation periods and datapoints CloudWatch accepts. */
 export function evaluation(periods: fc.Arbitrary<Duration>) {
   return periods.chain((period) => fc.integer({ min: 1, max: Math.min(maxEvaluationPeriods(period), 30) })
@@ -190,7 +195,7 @@ export const validAlarmPolicy: fc.Arbitrary<AlarmPolicyProps> = fc.record({
   warning: fc.option(actions(0, 5), { nil: undefined }),
   info: fc.option(actions(0, 5), { nil: undefined }),
   evaluation: evaluation(anyPeriod),
-}).map(({ evaluation: e, ...rest }) => ({ ...rest, period: e.period, evaluationPeriods: e.evaluationPeriods, datapointsToAlarm: e.datapointsToAlarm }));
+}).map(({ evaluation: e, ...rest }) => ({ ...rest, ...flatEvaluation(e) }));
 
 export const invalidAlarmPolicy: fc.Arbitrary<InvalidCase<AlarmPolicyProps>> = mutate(validAlarmPolicy, [
   ...(['critical', 'warning', 'info'] as const).map((severity) => bad<AlarmPolicyProps>(severity, severity, actions(6, 9), (v) => ({ [severity]: v }))),
@@ -228,16 +233,21 @@ export const validKpi: fc.Arbitrary<KpiCase> = fc.record({
   serviceName,
   kpiName: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,30}$/),
   band: kpiBand,
-  evaluation: evaluation(fc.oneof(fc.constantFrom(1, 5, 10, 15, 30, 60).map((m) => Duration.minutes(m)), fc.constantFrom(Duration.hours(6), Duration.days(1)))),
+  evaluation: evaluation(fc.oneof(
+    fc.constantFrom(1, 5, 10, 15, 30, 60).map((m) => Duration.minutes(m)),
+    fc.constantFrom(Duration.hours(6), Duration.days(1)),
+  )),
   team: fc.option(serviceName, { nil: undefined }),
-}).map(({ evaluation: e, ...rest }) => ({ ...rest, period: e.period, evaluationPeriods: e.evaluationPeriods, datapointsToAlarm: e.datapointsToAlarm }));
+}).map(({ evaluation: e, ...rest }) => ({ ...rest, ...flatEvaluation(e) }));
 
 export const invalidKpi: fc.Arbitrary<InvalidCase<KpiCase>> = mutate(validKpi, [
   bad<KpiCase>('kpiName', 'kpiName', fc.constantFrom('Orders', 'orders per minute', '-x', '', 'x'.repeat(64)), (v) => ({ kpiName: v })),
   bad<KpiCase>('serviceName', 'serviceName', badName, (v) => ({ serviceName: v })),
   bad<KpiCase>('team', 'team', badName, (v) => ({ team: v })),
   bad<KpiCase>('evaluationPeriods', 'evaluationPeriods', fc.tuple(fc.constantFrom(1, 5, 60), fc.integer({ min: 1, max: 500 })),
-    ([minutes, extra]) => ({ period: Duration.minutes(minutes), evaluationPeriods: maxEvaluationPeriods(Duration.minutes(minutes)) + extra, datapointsToAlarm: 1 })),
+    ([minutes, extra]) => ({
+      period: Duration.minutes(minutes), evaluationPeriods: maxEvaluationPeriods(Duration.minutes(minutes)) + extra, datapointsToAlarm: 1,
+    })),
   bad<KpiCase>('datapointsToAlarm', 'datapointsToAlarm', fc.integer({ min: 6, max: 40 }), (v) => ({ evaluationPeriods: 5, datapointsToAlarm: v })),
   bad<KpiCase>('band below', 'threshold', fc.oneof(fc.constantFrom(0, -1, NaN), fc.double({ min: -1e6, max: -0.001, noNaN: true })),
     (threshold) => ({ band: { kind: 'below', threshold } })),
