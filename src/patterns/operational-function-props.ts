@@ -19,8 +19,8 @@ export interface OpsItemOptions {
 export interface FunctionSloOptions {
   /**
    * Target, in percent of invocations, e.g. 99.9 (above 50, below 100). For targets
-   * below 93.06 the default alerts' burn rates are lowered so they can still fire
-   * (see `ServiceLevelObjective.defaultAlerts`).
+   * below 93.75 the default alerts' burn rates are lowered so they can still fire (at
+   * 90, the page burns at 9x instead of 14.4x; see `ServiceLevelObjective.defaultAlerts`).
    */
   readonly target: number;
   /**
