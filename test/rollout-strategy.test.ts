@@ -41,8 +41,8 @@ describe('RolloutStrategy', () => {
   });
 
   test.each([
-    [() => RolloutStrategy.canary({ percentage: 0, interval: Duration.minutes(5) }), /RolloutStrategy.canary: invalid `percentage`: must be a whole number from 1 to 99 \(got 0\)/],
-    [() => RolloutStrategy.linear({ percentage: 100, interval: Duration.minutes(5) }), /RolloutStrategy.linear: invalid `percentage`: must be a whole number from 1 to 99 \(got 100\)/],
+    [() => RolloutStrategy.canary({ percentage: 0, interval: Duration.minutes(5) }), /RolloutStrategy.canary: invalid `percentage`: must be a whole number of percent from 1 to 99 \(got 0\)/],
+    [() => RolloutStrategy.linear({ percentage: 100, interval: Duration.minutes(5) }), /RolloutStrategy.linear: invalid `percentage`: must be a whole number of percent from 1 to 99 \(got 100\)/],
     [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.seconds(90) }), /invalid `interval`: must be a whole number of minutes from 1 to 2880 \(got 90 s\)/],
     [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.days(3) }), /invalid `interval`: must be a whole number of minutes from 1 to 2880 \(got 3 d\)/],
     // A sub-second interval: aws-cdk-lib's own conversion error named no prop.

@@ -222,5 +222,5 @@ describe('raw aws-cdk-lib errors become ours', () => {
 
 test('an app-wide policy error names AlarmPolicy, before any stack exists', () => {
   const app = new App();
-  expect(() => AlarmPolicy.set(app, new AlarmPolicy({ datapointsToAlarm: 4 }))).toThrow(/AlarmPolicy: invalid `datapointsToAlarm`: must be a whole number from 1 to 3/);
+  expect(() => AlarmPolicy.set(app, new AlarmPolicy({ datapointsToAlarm: 4 }))).toThrow(/AlarmPolicy: invalid `datapointsToAlarm`: must be a whole number of periods .*from 1 to 3 \(got 4\)/);
 });

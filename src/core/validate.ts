@@ -21,18 +21,20 @@ export function literalNumber(scope: IConstruct | string, prop: string, value: n
   return value;
 }
 
-/** A literal number strictly above zero. */
-export function positiveNumber(scope: IConstruct | string, prop: string, value: number): number {
+/** A literal number strictly above zero; `unit` (e.g. `ms`, `% of invocations`) goes into the message. */
+export function positiveNumber(scope: IConstruct | string, prop: string, value: number, unit?: string): number {
   literalNumber(scope, prop, value);
-  if (value <= 0) invalidProp(scope, prop, `must be greater than 0 (got ${value})`);
+  const of = unit ? ` ${unit}` : '';
+  if (value <= 0) invalidProp(scope, prop, `must be greater than 0${of} (got ${value}${of})`);
   return value;
 }
 
-/** A literal whole number within [min, max]. */
-export function integerInRange(scope: IConstruct | string, prop: string, value: number, min: number, max: number): number {
+/** A literal whole number within [min, max]; `unit` is a plural noun (`periods`, `percent`) for the message. */
+export function integerInRange(scope: IConstruct | string, prop: string, value: number, min: number, max: number, unit?: string): number {
   literalNumber(scope, prop, value);
   if (!Number.isInteger(value) || value < min || value > max) {
-    invalidProp(scope, prop, `must be a whole number from ${min} to ${max} (got ${value})`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    invalidProp(scope, prop, `must be a whole number${unit ? ` of ${unit}` : ''} ${range} (got ${value})`);
   }
   return value;
 }

@@ -78,7 +78,7 @@ export class RolloutStrategy {
       return;
     }
     const factory = `RolloutStrategy.${type === RolloutType.CANARY ? 'canary' : 'linear'}`;
-    this.percentage = integerInRange(factory, 'percentage', options.percentage, 1, 99);
+    this.percentage = integerInRange(factory, 'percentage', options.percentage, 1, 99, 'percent');
     this.intervalMinutes = wholeDuration(factory, 'interval', options.interval, 'minutes', 1, Limits.CODEDEPLOY_INTERVAL_MINUTES);
   }
 

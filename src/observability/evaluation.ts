@@ -34,13 +34,13 @@ export function validateEvaluationValues(scope: IConstruct | string, names: Eval
   const longPeriod = seconds >= Limits.ALARM_LONG_PERIOD_SECONDS;
   const span = longPeriod ? Limits.ALARM_LONG_EVALUATION_SPAN_SECONDS : Limits.ALARM_EVALUATION_SPAN_SECONDS;
   const maxPeriods = Math.floor(span / seconds);
-  integerInRange(scope, names.evaluationPeriods, evaluationPeriods, 1, Number.MAX_SAFE_INTEGER);
+  integerInRange(scope, names.evaluationPeriods, evaluationPeriods, 1, Number.MAX_SAFE_INTEGER, 'periods');
   if (evaluationPeriods > maxPeriods) {
     invalidProp(scope, names.evaluationPeriods, `must be at most ${maxPeriods} (got ${evaluationPeriods}): CloudWatch evaluates an alarm `
       + `over at most ${longPeriod ? '7 days' : '1 day'} (${span} s) for periods ${longPeriod ? 'of an hour or more' : 'under an hour'}, `
       + `and ${evaluationPeriods} periods of ${seconds} s are ${evaluationPeriods * seconds} s`);
   }
-  if (datapointsToAlarm !== undefined) integerInRange(scope, names.datapointsToAlarm, datapointsToAlarm, 1, evaluationPeriods);
+  if (datapointsToAlarm !== undefined) integerInRange(scope, names.datapointsToAlarm, datapointsToAlarm, 1, evaluationPeriods, 'periods (at most the evaluation periods)');
   return seconds;
 }
 

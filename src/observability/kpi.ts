@@ -54,7 +54,7 @@ export class KpiBand {
    */
   public static anomaly(direction: KpiDirection, stdDevs = 2): KpiBand {
     literalNumber('KpiBand.anomaly', 'stdDevs', stdDevs);
-    if (stdDevs <= 0 || stdDevs > 10) invalidProp('KpiBand.anomaly', 'stdDevs', `must be above 0 and at most 10 (got ${stdDevs})`);
+    if (stdDevs <= 0 || stdDevs > 10) invalidProp('KpiBand.anomaly', 'stdDevs', `must be above 0 and at most 10 standard deviations (got ${stdDevs})`);
     return new KpiBand(direction, undefined, stdDevs);
   }
 

@@ -413,7 +413,7 @@ export class ServiceLevelObjective extends Construct {
     }
     alerts.forEach((a, i) => {
       const at = `burnRateAlerts[${i}]`;
-      positiveNumber(this, `${at}.burnRate`, a.burnRate);
+      positiveNumber(this, `${at}.burnRate`, a.burnRate, 'x the sustainable burn');
       const errorRatio = a.burnRate * this.errorBudget;
       if (errorRatio >= 1) {
         invalidProp(this, `${at}.burnRate`,

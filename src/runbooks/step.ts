@@ -287,7 +287,7 @@ export class RunbookStep {
   public static approve(props: ApproveStepProps): RunbookStep {
     if (props.approvers.length === 0) invalidProp(`RunbookStep ${props.name}`, 'approvers', 'name at least one approver');
     const single = props.approvers.length === 1 && /^\{\{\s*[A-Za-z0-9_]+\s*\}\}$/.test(props.approvers[0]);
-    const minimum = integerInRange(`RunbookStep ${props.name}`, 'minRequiredApprovals', props.minRequiredApprovals ?? 1, 1, 10);
+    const minimum = integerInRange(`RunbookStep ${props.name}`, 'minRequiredApprovals', props.minRequiredApprovals ?? 1, 1, 10, 'approvals');
     return new RunbookStep(props, 'aws:approve', {
       Approvers: single ? props.approvers[0] : props.approvers,
       Message: props.message,
@@ -364,7 +364,7 @@ export class RunbookStep {
     const choices = (inputs.Choices as Array<{ NextStep: string }> | undefined) ?? [];
     this.jumpTargets = [options.nextStep, options.onFailureStep, inputs.Default as string | undefined, ...choices.map((c) => c.NextStep)]
       .filter((t): t is string => t !== undefined);
-    const maxAttempts = options.maxAttempts === undefined ? undefined : integerInRange(where, 'maxAttempts', options.maxAttempts, 1, 10);
+    const maxAttempts = options.maxAttempts === undefined ? undefined : integerInRange(where, 'maxAttempts', options.maxAttempts, 1, 10, 'attempts');
     const timeoutSeconds = options.timeout === undefined ? undefined
       : wholeDuration(where, 'timeout', options.timeout, 'seconds', 1, Limits.AUTOMATION_STEP_TIMEOUT_SECONDS);
     this.rendered = {

@@ -78,13 +78,13 @@ export interface LambdaThresholdOverrides {
  * a p99 duration at or above the timeout could never be reached.
  */
 export function lambdaThresholds(scope: IConstruct, overrides: LambdaThresholdOverrides, timeout: Duration): LambdaThresholds {
-  const errorRatePercent = positiveNumber(scope, 'errorRateThreshold', overrides.errorRateThreshold ?? LAMBDA_DEFAULTS.errorRatePercent);
+  const errorRatePercent = positiveNumber(scope, 'errorRateThreshold', overrides.errorRateThreshold ?? LAMBDA_DEFAULTS.errorRatePercent, '% of invocations');
   if (errorRatePercent > 100) {
     invalidProp(scope, 'errorRateThreshold', `is a percentage of invocations and must be at most 100 (got ${errorRatePercent})`);
   }
   const latency = overrides.latencyThreshold ?? Duration.millis(timeout.toMilliseconds() * LAMBDA_DEFAULTS.latencyShareOfTimeout);
   const millis = literalMillis(scope, 'latencyThreshold', latency);
-  positiveNumber(scope, 'latencyThreshold', millis);
+  positiveNumber(scope, 'latencyThreshold', millis, 'ms');
   if (millis >= timeout.toMilliseconds()) {
     invalidProp(scope, 'latencyThreshold', `must be below the function's timeout of ${timeout.toMilliseconds()} ms `
       + `(got ${millis} ms): duration never passes the timeout, so the alarm could never fire`);
@@ -92,7 +92,7 @@ export function lambdaThresholds(scope: IConstruct, overrides: LambdaThresholdOv
   return {
     errorRatePercent,
     latency,
-    throttles: positiveNumber(scope, 'throttleThreshold', overrides.throttleThreshold ?? LAMBDA_DEFAULTS.throttles),
+    throttles: positiveNumber(scope, 'throttleThreshold', overrides.throttleThreshold ?? LAMBDA_DEFAULTS.throttles, 'throttled invocations per period'),
   };
 }
 
