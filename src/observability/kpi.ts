@@ -83,9 +83,12 @@ export interface KpiProps {
    * @default - the team of the service of that name in this stack, if it has one
    */
   readonly team?: string;
-  /** Short name used in the alarm name, e.g. `orders-per-minute`. */
+  /**
+   * Short name used in the alarm name, e.g. `orders-per-minute`: 1-63 lower-case
+   * letters, digits and -, starting with a letter or digit; unique per service in a stack.
+   */
   readonly kpiName: string;
-  /** The business metric, e.g. orders placed per minute. */
+  /** The business metric, e.g. orders placed per minute; the alarm evaluates it at its period. */
   readonly metric: cloudwatch.IMetric;
   /** When it is at risk. */
   readonly band: KpiBand;
@@ -105,7 +108,7 @@ export interface KpiProps {
    */
   readonly evaluationPeriods?: number;
   /**
-   * Breaching periods that fire it.
+   * Breaching periods that fire it, from 1 to `evaluationPeriods`.
    * @default 3
    */
   readonly datapointsToAlarm?: number;

@@ -175,7 +175,8 @@ export interface ServiceLevelObjectiveProps {
    */
   readonly window?: Duration;
   /**
-   * Name of the objective in alarm names, e.g. `checkout-latency`.
+   * Name of the objective in alarm names, e.g. `checkout-latency`: 1-64 letters, digits,
+   * - or _, starting with a letter or digit; unique per service in a stack.
    * @default - the indicator's kind: `availability` or `latency`
    */
   readonly name?: string;

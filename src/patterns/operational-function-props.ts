@@ -39,18 +39,19 @@ export interface OperationalFunctionProps {
    */
   readonly lambdaFunction: lambda.Function;
   /**
-   * Service name, used in alarm names, the dashboard and the `service` tag.
+   * Service name, used in alarm names, the dashboard and the `service` tag: 1-64
+   * letters, digits, - or _, starting with a letter or digit; unique in the stack.
    * @default - the construct id
    */
   readonly serviceName?: string;
   /**
-   * Owning team, set as the `team` tag.
+   * Owning team, set as the `team` tag: 1-64 letters, digits, - or _, starting with a letter or digit.
    * @default - no team tag
    */
   readonly team?: string;
   /**
-   * Name of the alias that serves traffic; point callers at it. The function must not
-   * already have an alias of this name.
+   * Name of the alias that serves traffic; point callers at it: 1-128 letters, digits,
+   * - and _, not only digits. The function must not already have an alias of this name.
    * @default 'live'
    */
   readonly aliasName?: string;
@@ -70,7 +71,7 @@ export interface OperationalFunctionProps {
    */
   readonly latencyThreshold?: Duration;
   /**
-   * Throttled invocations per period at which the throttles alarm fires.
+   * Throttled invocations per period at which the throttles alarm fires (above 0).
    * @default 1
    */
   readonly throttleThreshold?: number;

@@ -69,7 +69,7 @@ export interface StepOptions {
    */
   readonly timeout?: Duration;
   /**
-   * Attempts before the step counts as failed.
+   * Attempts before the step counts as failed, 1 to 10.
    * @default 1
    */
   readonly maxAttempts?: number;
@@ -156,6 +156,7 @@ export interface ApproveStepProps extends StepOptions {
   /** What the approver is asked to approve. */
   readonly message: string;
   /**
+   * Approvals needed, 1 to 10.
    * @default 1
    */
   readonly minRequiredApprovals?: number;
