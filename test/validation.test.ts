@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  AlarmAction, AlarmPolicy, Kpi, KpiBand, OperationalFunction, RolloutStrategy, Runbook, RunbookStep,
+  AlarmAction, AlarmPolicy, Kpi, KpiBand, OperationalFunction, OperationsHub, RolloutStrategy, Runbook, RunbookStep,
   ServiceLevelObjective, SloIndicator, StepResources,
 } from '../src';
 import { plainFunction, strictApp, strictStack } from './support/stacks';
@@ -223,4 +223,11 @@ describe('raw aws-cdk-lib errors become ours', () => {
 test('an app-wide policy error names AlarmPolicy, before any stack exists', () => {
   const app = new App();
   expect(() => AlarmPolicy.set(app, new AlarmPolicy({ datapointsToAlarm: 4 }))).toThrow(/AlarmPolicy: invalid `datapointsToAlarm`: must be a whole number of periods .*from 1 to 3 \(got 4\)/);
+});
+
+test('an OperationsHub dashboard name CloudWatch would reject', () => {
+  expect(() => new OperationsHub(strictStack(), 'Ops', { dashboardName: 'shop operations' }))
+    .toThrow(/Shop\/Ops: invalid `dashboardName`: must be 1-251 letters, digits, - and _/);
+  expect(() => new OperationsHub(strictStack(), 'Ops', { dashboardName: 'x'.repeat(252) })).toThrow(/invalid `dashboardName`/);
+  expect(() => new OperationsHub(strictStack(), 'Ops', { dashboardName: 'shop_ops-1' })).not.toThrow();
 });

@@ -40,6 +40,8 @@ export class Limits {
    * published once a minute, so an alarm on them with a shorter period never gets data.
    */
   public static readonly AWS_METRIC_RESOLUTION_SECONDS = 60;
+  /** Characters in a CloudWatch dashboard name (letters, digits, - and _). */
+  public static readonly DASHBOARD_NAME_CHARS = 255;
   /** Characters in an SNS topic's display name. */
   public static readonly SNS_DISPLAY_NAME_CHARS = 100;
   /** Longest an `aws:sleep` step waits, in seconds (7 days). */

@@ -9,7 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { Limits } from '../core/limits';
 import { acknowledgeWildcardResource } from '../core/nag';
-import { invalidProp } from '../core/validate';
+import { invalidProp, matchingString } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsDashboards } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
@@ -131,6 +131,10 @@ export class OperationsHub extends Construct {
     }
     if (stack.node.children.some((c) => c !== this && c instanceof OperationsHub)) {
       invalidProp(this, 'scope', `stack ${stack.node.path} already has an OperationsHub; create yours before any service, or use OperationsHub.of(scope)`);
+    }
+    if (props.dashboardName !== undefined) {
+      matchingString(this, 'dashboardName', props.dashboardName, new RegExp(`^[A-Za-z0-9_-]{1,${Limits.DASHBOARD_NAME_CHARS - 4}}$`),
+        `1-${Limits.DASHBOARD_NAME_CHARS - 4} letters, digits, - and _ (room is kept for the -2, -3... of further dashboards)`);
     }
     this._dashboards = new OperationsDashboards(this, props.dashboardName ?? `${stack.stackName}-operations`);
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
