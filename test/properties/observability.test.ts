@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fc from 'fast-check';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiDirection, OperationalFunction, ServiceLevelObjective, SloIndicator,
+  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiDirection, OperationalFunction, OperationsHub, ServiceLevelObjective, SloIndicator,
 } from '../../src';
 import {
   invalidAlarmPolicy, invalidKpi, invalidPropError, invalidSlo, KpiCase, kpiBandOf, kpiMetric, runs, sampler, SloCase,
@@ -128,5 +128,26 @@ describe('AlarmPolicy: random props', () => {
       expect(() => new AlarmPolicy(props)).toThrow(invalidPropError(prop));
       expect(() => new AlarmPolicy(props)).toThrow(/^AlarmPolicy: invalid `/);
     }), runs(60));
+  });
+});
+
+describe('OperationsHub: random props', () => {
+  test('a valid dashboard name is used as given; an invalid one names `dashboardName`', () => {
+    const valid = fc.stringMatching(/^[A-Za-z0-9_-]{1,60}$/).map((name) => ({ name, ok: true }));
+    const invalid = fc.oneof(
+      fc.constantFrom('', 'shop ops', 'ops/1', 'x'.repeat(252)),
+      fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !/^[A-Za-z0-9_-]+$/.test(s)),
+    ).map((name) => ({ name, ok: false }));
+    fc.assert(fc.property(fc.oneof(valid, invalid), ({ name, ok }) => {
+      const stack = strictStack();
+      const make = () => new OperationsHub(stack, 'Ops', { dashboardName: name });
+      if (!ok) {
+        expect(make).toThrow(/^Shop\/Ops: invalid `dashboardName`: /);
+        return;
+      }
+      const hub = make();
+      hub.addDashboardSection([new cloudwatch.TextWidget({ markdown: 'x' })]);
+      expect((hub.dashboards[0].node.defaultChild as cloudwatch.CfnDashboard).dashboardName).toBe(name);
+    }), runs(40));
   });
 });
