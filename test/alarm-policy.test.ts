@@ -48,7 +48,7 @@ describe('AlarmPolicy', () => {
     const b = new Stack(app, 'B', { env: { account: '123456789012', region: 'us-east-1' } });
     new OperationalFunction(b, 'Orders', {
       lambdaFunction: plainFunction(b, 'Fn'),
-      alarmPolicy: new AlarmPolicy({ critical: [], period: Duration.seconds(30), evaluationPeriods: 4, datapointsToAlarm: 2 }),
+      alarmPolicy: new AlarmPolicy({ critical: [], period: Duration.minutes(2), evaluationPeriods: 4, datapointsToAlarm: 2 }),
     });
     expect(healthActions(a)).toEqual(['arn:<AWS::Partition>:ssm:us-east-1:123456789012:opsitem:2#CATEGORY=Availability']);
     expect(healthActions(b)).toEqual([]);

@@ -41,7 +41,7 @@ describe('Kpi', () => {
     [{ metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: '' }) }, /Orders: invalid `metric`: needs a metric name and namespace/],
     [{ metric: new cloudwatch.MathExpression({ expression: ' ', usingMetrics: {} }) }, /invalid `metric`/],
     [{ kpiName: 'Orders Per Minute' }, /invalid `kpiName`/],
-    [{ datapointsToAlarm: 6 }, /invalid `datapointsToAlarm`: must be a whole number from 1 to 5/],
+    [{ datapointsToAlarm: 6 }, /invalid `datapointsToAlarm`: must be a whole number of periods \(at most the evaluation periods\) from 1 to 5/],
   ])('rejects bad input %#', (overrides, message) => {
     const stack = strictStack();
     expect(() => new Kpi(stack, 'Orders', { serviceName: 'Checkout', kpiName: 'orders', metric: orders, band: KpiBand.below(1), ...overrides } as any))

@@ -216,7 +216,7 @@ describe('OperationalFunction props', () => {
       errorRateThreshold: 1,
       latencyThreshold: Duration.seconds(2),
       throttleThreshold: 10,
-      alarmPeriod: Duration.seconds(30),
+      alarmPeriod: Duration.minutes(2),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
     });
@@ -224,9 +224,9 @@ describe('OperationalFunction props', () => {
     expect(alarmBySignal(t, 'errors').Threshold).toBe(1);
     const latency = alarmBySignal(t, 'latency');
     expect(latency).toMatchObject({ Threshold: 2000, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
-    expect(alarmPeriods(latency)).toEqual([30]);
+    expect(alarmPeriods(latency)).toEqual([120]);
     expect(alarmBySignal(t, 'throttles').Threshold).toBe(10);
-    expect(service.detectionTime.toSeconds()).toBe(30 * 3 + 60);
+    expect(service.detectionTime.toSeconds()).toBe(120 * 3 + 60);
   });
 
   test.each([
@@ -315,14 +315,14 @@ describe('OperationalFunction props', () => {
 
 describe('OperationalFunction rejects bad props at synth', () => {
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['errorRateThreshold', { errorRateThreshold: 0 }, /Checkout: invalid `errorRateThreshold`: must be greater than 0/],
+    ['errorRateThreshold', { errorRateThreshold: 0 }, /Checkout: invalid `errorRateThreshold`: must be greater than 0 % of invocations \(got 0 % of invocations\)/],
     ['errorRateThreshold', { errorRateThreshold: 150 }, /invalid `errorRateThreshold`: .*at most 100/],
     ['throttleThreshold', { throttleThreshold: -1 }, /invalid `throttleThreshold`: must be greater than 0/],
-    ['latencyThreshold', { latencyThreshold: Duration.seconds(0) }, /invalid `latencyThreshold`: must be greater than 0/],
+    ['latencyThreshold', { latencyThreshold: Duration.seconds(0) }, /invalid `latencyThreshold`: must be greater than 0 ms \(got 0 ms\)/],
     ['latencyThreshold', { latencyThreshold: Duration.seconds(10) }, /invalid `latencyThreshold`: must be below the function's timeout of 10000 ms/],
-    ['alarmPeriod', { alarmPeriod: Duration.seconds(45) }, /invalid `period`: CloudWatch accepts 10, 20, 30 seconds or a multiple of 60/],
-    ['datapointsToAlarm', { datapointsToAlarm: 4 }, /invalid `datapointsToAlarm`: must be a whole number from 1 to 3/],
-    ['evaluationPeriods', { evaluationPeriods: 1441 }, /invalid `evaluationPeriods`: must be a whole number from 1 to 1440/],
+    ['alarmPeriod', { alarmPeriod: Duration.seconds(45) }, /Checkout: invalid `alarmPeriod`: CloudWatch accepts 10, 20, 30 seconds or a multiple of 60 seconds \(got 45 s\)/],
+    ['datapointsToAlarm', { datapointsToAlarm: 4 }, /invalid `datapointsToAlarm`: must be a whole number of periods .*from 1 to 3 \(got 4\)/],
+    ['evaluationPeriods', { evaluationPeriods: 1441 }, /invalid `evaluationPeriods`: must be at most 1440 \(got 1441\): .*1 day/],
     ['serviceName', { serviceName: 'check out!' }, /invalid `serviceName`: must be 1-64 letters/],
     ['team', { team: '' }, /invalid `team`/],
     ['aliasName', { aliasName: '42' }, /invalid `aliasName`/],

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OperationalFunction, RolloutStrategy, RolloutType } from '../src';
 import { plainFunction, strictStack } from './support/stacks';
@@ -41,10 +41,13 @@ describe('RolloutStrategy', () => {
   });
 
   test.each([
-    [() => RolloutStrategy.canary({ percentage: 0, interval: Duration.minutes(5) }), /RolloutStrategy.canary: invalid `percentage`: must be a whole number from 1 to 99 \(got 0\)/],
-    [() => RolloutStrategy.linear({ percentage: 100, interval: Duration.minutes(5) }), /RolloutStrategy.linear: invalid `percentage`: must be a whole number from 1 to 99 \(got 100\)/],
-    [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.seconds(90) }), /invalid `interval`: must be a whole number from 1 to 2880 \(got 1.5\)/],
-    [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.days(3) }), /invalid `interval`: must be a whole number from 1 to 2880 \(got 4320\)/],
+    [() => RolloutStrategy.canary({ percentage: 0, interval: Duration.minutes(5) }), /RolloutStrategy.canary: invalid `percentage`: must be a whole number of percent from 1 to 99 \(got 0\)/],
+    [() => RolloutStrategy.linear({ percentage: 100, interval: Duration.minutes(5) }), /RolloutStrategy.linear: invalid `percentage`: must be a whole number of percent from 1 to 99 \(got 100\)/],
+    [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.seconds(90) }), /invalid `interval`: must be a whole number of minutes from 1 to 2880 \(got 90 s\)/],
+    [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.days(3) }), /invalid `interval`: must be a whole number of minutes from 1 to 2880 \(got 3 d\)/],
+    // A sub-second interval: aws-cdk-lib's own conversion error named no prop.
+    [() => RolloutStrategy.canary({ percentage: 10, interval: Duration.millis(1500) }), /RolloutStrategy.canary: invalid `interval`: must be a whole number of minutes .*\(got 1.5 s\)/],
+    [() => RolloutStrategy.linear({ percentage: 10, interval: Duration.minutes(Token.asNumber({ Ref: 'M' })) }), /RolloutStrategy.linear: invalid `interval`: must be a literal duration/],
   ])('rejects bad input %#', (make, message) => {
     expect(make).toThrow(message);
   });

@@ -97,7 +97,7 @@ describe('typed steps render the Automation actions', () => {
       /RunbookStep S: invalid `resources`: s3:GetObject can be scoped/],
     [() => RunbookStep.approve({ name: 'A', approvers: [], message: 'm' }), /invalid `approvers`: name at least one approver/],
     [() => RunbookStep.approve({ name: 'A', approvers: ['x'], message: 'm', minRequiredApprovals: 0 }), /invalid `minRequiredApprovals`/],
-    [() => RunbookStep.sleep({ name: 'S', duration: Duration.days(8) }), /invalid `duration`: must be a whole number from 1 to 604800/],
+    [() => RunbookStep.sleep({ name: 'S', duration: Duration.days(8) }), /invalid `duration`: must be a whole number of seconds from 1 to 604800 \(got 8 d\)/],
     [() => RunbookStep.branch({ name: 'B', choices: [] }), /invalid `choices`: a branch needs at least one choice/],
     [() => RunbookStep.waitForAwsResourceProperty({ name: 'W', service: 'ecs', api: 'DescribeServices', propertySelector: '$.a', desiredValues: [], resources: fnSlot }),
       /invalid `desiredValues`/],

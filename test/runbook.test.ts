@@ -15,13 +15,15 @@ const describeAlias = RunbookStep.executeAwsApi({
 });
 
 function runbook(stack = strictStack(), overrides: Partial<ConstructorParameters<typeof Runbook>[2]> = {}) {
-  return new Runbook(stack, 'Rb', {
+  const rb = new Runbook(stack, 'Rb', {
     description: 'test runbook',
     parameters: [{ name: 'FunctionName', description: 'the function' }, { name: 'Reason', description: 'why', defaultValue: 'manual' }],
     steps: [describeAlias],
     outputs: ['DescribeAlias.Version'],
     ...overrides,
   });
+  if (rb.slots.includes('function')) rb.allowOn('function', ['arn:aws:lambda:us-east-1:123456789012:function:checkout']);
+  return rb;
 }
 
 describe('Runbook', () => {
@@ -82,8 +84,8 @@ describe('Runbook', () => {
   });
 
   test('step names and outputs are checked where they are made', () => {
-    expect(() => RunbookStep.executeAwsApi({ name: 'bad name', service: 's', api: 'a', resources: fnSlot })).toThrow(/RunbookStep: invalid `name`/);
-    expect(() => RunbookStep.executeAwsApi({ name: 'A', service: 's', api: 'a', resources: fnSlot, outputs: [{ name: 'X', selector: '$.a' }, { name: 'X', selector: '$.b' }] }))
+    expect(() => RunbookStep.executeAwsApi({ name: 'bad name', service: 's', api: 'Api', resources: fnSlot })).toThrow(/RunbookStep: invalid `name`/);
+    expect(() => RunbookStep.executeAwsApi({ name: 'A', service: 's', api: 'Api', resources: fnSlot, outputs: [{ name: 'X', selector: '$.a' }, { name: 'X', selector: '$.b' }] }))
       .toThrow(/invalid `outputs`: output 'X' is declared twice/);
   });
 });

@@ -278,8 +278,9 @@ describe('bad input throws at synth naming the prop', () => {
     expect(() => build({ target: Token.asNumber({ Ref: 'Target' }) })).toThrow(/invalid `target`: must be a literal number/);
   });
 
-  test('target too low for the default 14.4x page: it could never fire', () => {
-    expect(() => build({ target: 90 })).toThrow(/invalid `target`: .*needs an error ratio of 144%.*at least 93.06;/);
+  test('a burn rate that could never fire on the target\'s budget names the alert and the fix', () => {
+    expect(() => build({ target: 90, burnRateAlerts: [ServiceLevelObjective.DEFAULT_ALERTS[0]] }))
+      .toThrow(/Shop\/Slo: invalid `burnRateAlerts\[0\].burnRate`: .*needs an error ratio of 144%.*lower the burn rate below 10 or raise the target/);
   });
 
   test('window not a multiple of the alert periods', () => {

@@ -31,6 +31,25 @@ export class Limits {
   public static readonly CODEDEPLOY_INTERVAL_MINUTES = 2_880;
   /** How late a datapoint of an AWS service's 1-minute metric can be published, in seconds: no alarm sees a breach sooner. */
   public static readonly METRIC_PUBLISH_DELAY_SECONDS = 60;
+  /** Actions one CloudWatch alarm may take per state (ALARM, OK, INSUFFICIENT_DATA). */
+  public static readonly ALARM_ACTIONS_PER_STATE = 5;
+  /** Periods, in seconds, an alarm may use below a minute (high-resolution metrics only). */
+  public static readonly ALARM_HIGH_RESOLUTION_PERIODS_SECONDS: number[] = [10, 20, 30];
+  /** Periods of an hour or more may evaluate up to ALARM_LONG_EVALUATION_SPAN_SECONDS, in seconds. */
+  public static readonly ALARM_LONG_PERIOD_SECONDS = 3_600;
+  /**
+   * Resolution of AWS services' own metrics (Lambda, ECS, SQS...), in seconds: they are
+   * published once a minute, so an alarm on them with a shorter period never gets data.
+   */
+  public static readonly AWS_METRIC_RESOLUTION_SECONDS = 60;
+  /** Characters in a CloudWatch dashboard name (letters, digits, - and _). */
+  public static readonly DASHBOARD_NAME_CHARS = 255;
+  /** Characters in an SNS topic's display name. */
+  public static readonly SNS_DISPLAY_NAME_CHARS = 100;
+  /** Longest an `aws:sleep` step waits, in seconds (7 days). */
+  public static readonly AUTOMATION_SLEEP_SECONDS = 604_800;
+  /** Longest timeout of one Automation step, in seconds (7 days). */
+  public static readonly AUTOMATION_STEP_TIMEOUT_SECONDS = 604_800;
 
   private constructor() {}
 }

@@ -21,18 +21,20 @@ export function literalNumber(scope: IConstruct | string, prop: string, value: n
   return value;
 }
 
-/** A literal number strictly above zero. */
-export function positiveNumber(scope: IConstruct | string, prop: string, value: number): number {
+/** A literal number strictly above zero; `unit` (e.g. `ms`, `% of invocations`) goes into the message. */
+export function positiveNumber(scope: IConstruct | string, prop: string, value: number, unit?: string): number {
   literalNumber(scope, prop, value);
-  if (value <= 0) invalidProp(scope, prop, `must be greater than 0 (got ${value})`);
+  const of = unit ? ` ${unit}` : '';
+  if (value <= 0) invalidProp(scope, prop, `must be greater than 0${of} (got ${value}${of})`);
   return value;
 }
 
-/** A literal whole number within [min, max]. */
-export function integerInRange(scope: IConstruct | string, prop: string, value: number, min: number, max: number): number {
+/** A literal whole number within [min, max]; `unit` is a plural noun (`periods`, `percent`) for the message. */
+export function integerInRange(scope: IConstruct | string, prop: string, value: number, min: number, max: number, unit?: string): number {
   literalNumber(scope, prop, value);
   if (!Number.isInteger(value) || value < min || value > max) {
-    invalidProp(scope, prop, `must be a whole number from ${min} to ${max} (got ${value})`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    invalidProp(scope, prop, `must be a whole number${unit ? ` of ${unit}` : ''} ${range} (got ${value})`);
   }
   return value;
 }
@@ -52,10 +54,41 @@ export function matchingString(scope: IConstruct | string, prop: string, value: 
   return value;
 }
 
-/** A literal duration, returned in milliseconds (any duration converts to them exactly). */
+/**
+ * A literal duration, returned in milliseconds. Checked here rather than left to
+ * `Duration.toMilliseconds()`, whose own error names no prop (e.g. for `Duration.millis(NaN)`).
+ */
 export function literalMillis(scope: IConstruct | string, prop: string, value: Duration): number {
   if (value.isUnresolved()) {
     invalidProp(scope, prop, 'must be a literal duration, not a token resolved at deploy time');
   }
-  return value.toMilliseconds();
+  const ms = value.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms)) invalidProp(scope, prop, `must be a finite duration (got ${value.toString()})`);
+  return ms;
+}
+
+/** Units a whole-number duration may be required in. */
+const UNIT_MILLIS = { seconds: 1_000, minutes: 60_000 } as const;
+
+/**
+ * A literal duration that is a whole number of `unit` within [min, max] of that unit,
+ * returned in that unit: e.g. a step timeout in whole seconds, a rollout interval in minutes.
+ */
+export function wholeDuration(scope: IConstruct | string, prop: string, value: Duration, unit: keyof typeof UNIT_MILLIS,
+  min: number, max: number): number {
+  const ms = literalMillis(scope, prop, value);
+  const amount = ms / UNIT_MILLIS[unit];
+  if (!Number.isInteger(amount) || amount < min || amount > max) {
+    invalidProp(scope, prop, `must be a whole number of ${unit} from ${min} to ${max} (got ${describeMillis(ms)})`);
+  }
+  return amount;
+}
+
+/** A duration in milliseconds, in the largest unit that shows it exactly: `1.5 s`, `90 min`, `250 ms`. */
+export function describeMillis(ms: number): string {
+  if (ms !== 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms !== 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms !== 0 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return ms >= 1_000 ? `${ms / 1_000} s` : `${ms} ms`;
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { Limits } from '../core/limits';
-import { integerInRange, invalidProp } from '../core/validate';
+import { integerInRange, wholeDuration } from '../core/validate';
 
 /** How traffic moves to a new version. */
 export enum RolloutType {
@@ -17,7 +17,7 @@ export enum RolloutType {
 export interface TrafficShiftOptions {
   /** Percentage of traffic moved in each step, 1 to 99. */
   readonly percentage: number;
-  /** Time between steps, in whole minutes. */
+  /** Time between steps, in whole minutes from 1 to 2880 (2 days). */
   readonly interval: Duration;
 }
 
@@ -78,10 +78,8 @@ export class RolloutStrategy {
       return;
     }
     const factory = `RolloutStrategy.${type === RolloutType.CANARY ? 'canary' : 'linear'}`;
-    this.percentage = integerInRange(factory, 'percentage', options.percentage, 1, 99);
-    if (options.interval.isUnresolved()) invalidProp(factory, 'interval', 'must be a literal duration');
-    const minutes = options.interval.toSeconds() / 60;
-    this.intervalMinutes = integerInRange(factory, 'interval', minutes, 1, Limits.CODEDEPLOY_INTERVAL_MINUTES);
+    this.percentage = integerInRange(factory, 'percentage', options.percentage, 1, 99, 'percent');
+    this.intervalMinutes = wholeDuration(factory, 'interval', options.interval, 'minutes', 1, Limits.CODEDEPLOY_INTERVAL_MINUTES);
   }
 
   /** A short id of the shape, e.g. `canary-10-5`. */

@@ -7,8 +7,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
+import { Limits } from '../core/limits';
 import { acknowledgeWildcardResource } from '../core/nag';
-import { invalidProp } from '../core/validate';
+import { invalidProp, matchingString } from '../core/validate';
 import { RolloutStrategy, RolloutType } from '../deployments/rollout-strategy';
 import { OperationsDashboards } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
@@ -141,6 +142,10 @@ export class OperationsHub extends Construct {
     }
     if (stack.node.children.some((c) => c !== this && c instanceof OperationsHub)) {
       invalidProp(this, 'scope', `stack ${stack.node.path} already has an OperationsHub; create yours before any service, or use OperationsHub.of(scope)`);
+    }
+    if (props.dashboardName !== undefined) {
+      matchingString(this, 'dashboardName', props.dashboardName, new RegExp(`^[A-Za-z0-9_-]{1,${Limits.DASHBOARD_NAME_CHARS - 4}}$`),
+        `1-${Limits.DASHBOARD_NAME_CHARS - 4} letters, digits, - and _ (room is kept for the -2, -3... of further dashboards)`);
     }
     this._dashboards = new OperationsDashboards(this, props.dashboardName ?? `${stack.stackName}-operations`);
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
@@ -285,7 +290,7 @@ export class OperationsHub extends Construct {
       resources: ['*'], // in a key policy, '*' is the key itself
     }));
     const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `${stack.stackName} alarms`,
+      displayName: `${stack.stackName.slice(0, Limits.SNS_DISPLAY_NAME_CHARS - ' alarms'.length)} alarms`,
       masterKey: key,
       enforceSSL: true,
     });

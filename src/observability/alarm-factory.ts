@@ -2,9 +2,10 @@ import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
+import { EvaluationCheckOptions, EvaluationPropNames, validateEvaluationValues } from './evaluation';
 import { Limits } from '../core/limits';
 import { OWNERSHIP_TAGS } from '../core/ownership';
-import { integerInRange, invalidProp } from '../core/validate';
+import { invalidProp } from '../core/validate';
 
 /**
  * How late a datapoint of an AWS service's 1-minute metric can arrive; an alarm
@@ -43,15 +44,13 @@ export interface AlarmOwner {
   readonly response: string;
 }
 
-/** Periods CloudWatch accepts: 10, 20, 30 seconds or a multiple of 60. */
-export function validateEvaluation(scope: Construct, evaluation: AlarmEvaluation): void {
-  const period = evaluation.period.toSeconds();
-  if (![10, 20, 30].includes(period) && period % 60 !== 0) {
-    invalidProp(scope, 'period', `CloudWatch accepts 10, 20, 30 seconds or a multiple of 60 (got ${period} s)`);
-  }
-  const maxPeriods = Math.floor(Limits.ALARM_EVALUATION_SPAN_SECONDS / period);
-  integerInRange(scope, 'evaluationPeriods', evaluation.evaluationPeriods, 1, period < 3600 ? maxPeriods : 1_000_000);
-  integerInRange(scope, 'datapointsToAlarm', evaluation.datapointsToAlarm, 1, evaluation.evaluationPeriods);
+/**
+ * CloudWatch's rules for a signal alarm's evaluation, reported under the names the
+ * user set them by (e.g. `alarmPeriod` on an OperationalFunction).
+ */
+export function validateEvaluation(scope: IConstruct, evaluation: AlarmEvaluation, names: EvaluationPropNames,
+  options: EvaluationCheckOptions = {}): void {
+  validateEvaluationValues(scope, names, evaluation.period, evaluation.evaluationPeriods, evaluation.datapointsToAlarm, options);
 }
 
 /** Seconds from the first failing request until an alarm with this evaluation fires. */
@@ -90,12 +89,35 @@ export function tagAlarm(alarm: IConstruct, serviceName: string, severity: Alarm
   Tags.of(alarm).add('severity', severity);
 }
 
-/** An alarm name CloudWatch accepts. */
-export function checkedAlarmName(scope: IConstruct, alarmName: string): string {
-  if (!Token.isUnresolved(alarmName) && alarmName.length > Limits.ALARM_NAME_CHARS) {
-    invalidProp(scope, 'serviceName', `alarm name '${alarmName}' is longer than ${Limits.ALARM_NAME_CHARS} characters`);
+/** Alarm names already taken in each stack, with the path of the construct that took each. */
+const takenAlarmNames = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * An alarm name CloudWatch accepts: short enough, and not already used in this stack
+ * (CloudFormation would fail the deployment on the second one). `prop` is what the
+ * user changes to fix it.
+ */
+export function checkedAlarmName(scope: IConstruct, alarmName: string, prop = 'serviceName'): string {
+  if (Token.isUnresolved(alarmName)) return alarmName;
+  if (alarmName.length > Limits.ALARM_NAME_CHARS) {
+    invalidProp(scope, prop, `alarm name '${alarmName}' is longer than ${Limits.ALARM_NAME_CHARS} characters`);
   }
+  const stack = Stack.of(scope);
+  const taken = takenAlarmNames.get(stack) ?? new Map<string, string>();
+  takenAlarmNames.set(stack, taken);
+  const owner = taken.get(alarmName);
+  if (owner !== undefined) {
+    invalidProp(scope, prop, `alarm name '${alarmName}' is already used by ${owner}; alarm names must be unique in a stack`);
+  }
+  taken.set(alarmName, scope.node.path);
   return alarmName;
+}
+
+/** Actions a CloudWatch alarm takes in one state, checked against CloudWatch's limit. */
+export function checkActionCount(scope: IConstruct, prop: string, count: number, what: string): void {
+  if (count > Limits.ALARM_ACTIONS_PER_STATE) {
+    invalidProp(scope, prop, `CloudWatch takes at most ${Limits.ALARM_ACTIONS_PER_STATE} actions per alarm state; ${what} make ${count}`);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { validateAlarmPolicyProps } from './alarm-policy-validation';
 import { matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
@@ -75,27 +76,29 @@ export class AlarmAction {
 /** Properties of an {@link AlarmPolicy}. */
 export interface AlarmPolicyProps {
   /**
-   * What critical alarms (a service's health, a fast SLO burn) do.
+   * What critical alarms (a service's health, a fast SLO burn) do; at most 5 (CloudWatch's limit per alarm state).
    * @default [AlarmAction.stackTopic()]
    */
   readonly critical?: AlarmAction[];
   /**
-   * What warning alarms (a slow SLO burn, a KPI at risk) do.
+   * What warning alarms (a slow SLO burn, a KPI at risk) do; at most 5.
    * @default [AlarmAction.opsItem(OpsItemSeverity.MEDIUM)]
    */
   readonly warning?: AlarmAction[];
   /**
-   * What info alarms (signals that feed a composite or a rollback) do.
+   * What info alarms (signals that feed a composite or a rollback) do; at most 5.
    * @default - nothing
    */
   readonly info?: AlarmAction[];
   /**
-   * Period of signal alarms.
+   * Period of signal alarms: 10, 20 or 30 seconds (high-resolution metrics only) or a
+   * multiple of 60 seconds; AWS services' metrics (an OperationalFunction's) need whole minutes.
    * @default Duration.minutes(1)
    */
   readonly period?: Duration;
   /**
-   * Periods a signal alarm looks at (N of "M out of N").
+   * Periods a signal alarm looks at (N of "M out of N"); period x evaluation periods at
+   * most 1 day for periods under an hour, 7 days otherwise.
    * @default 3
    */
   readonly evaluationPeriods?: number;
@@ -128,7 +131,9 @@ export class AlarmPolicy {
     policies.set(scope, policy);
   }
 
-  constructor(private readonly props: AlarmPolicyProps = {}) {}
+  constructor(private readonly props: AlarmPolicyProps = {}) {
+    validateAlarmPolicyProps(props);
+  }
 
   /** Actions of alarms of one severity. */
   public actionsFor(severity: AlarmSeverity): AlarmAction[] {

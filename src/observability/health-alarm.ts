@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkedAlarmName, tagAlarm } from './alarm-factory';
+import { checkActionCount, checkedAlarmName, tagAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { Limits } from '../core/limits';
 
@@ -13,6 +13,8 @@ export interface HealthAlarmOptions {
   readonly response: string;
   /** Actions besides the critical ones of the AlarmPolicy. */
   readonly extraActions: cloudwatch.IAlarmAction[];
+  /** The user's prop that adds `extraActions`, named when there are too many actions. */
+  readonly extraActionsProp: string;
 }
 
 /**
@@ -22,6 +24,9 @@ export interface HealthAlarmOptions {
 export function createHealthAlarm(scope: Construct, options: HealthAlarmOptions): cloudwatch.CompositeAlarm {
   const signals = options.signalAlarms.map((a) => a.alarmName).join(', ');
   const policy = AlarmPolicy.of(scope);
+  const critical = policy.actionsFor(AlarmSeverity.CRITICAL).length;
+  checkActionCount(scope, options.extraActions.length ? options.extraActionsProp : 'alarmPolicy', critical + options.extraActions.length,
+    `the alarm policy's ${critical} critical actions and ${options.extraActions.length} more`);
   const alarm = new cloudwatch.CompositeAlarm(scope, 'HealthAlarm', {
     compositeAlarmName: checkedAlarmName(scope, policy.alarmName(scope, options.serviceName, 'health', AlarmSeverity.CRITICAL)),
     alarmDescription: `${options.serviceName} is unhealthy: one of its signal alarms (${signals}) is in ALARM. ${options.response}`

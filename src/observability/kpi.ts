@@ -1,9 +1,11 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkedAlarmName, tagAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
+import { validateEvaluationValues } from './evaluation';
 import { ownershipName, tagOwnership } from '../core/ownership';
-import { integerInRange, invalidProp, literalNumber, matchingString } from '../core/validate';
+import { invalidProp, literalNumber, matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
 /** Which way a KPI going wrong looks. */
@@ -18,14 +20,32 @@ export enum KpiDirection {
 
 /** When a KPI is at risk: outside a static threshold, or outside its learned band. */
 export class KpiBand {
-  /** At risk when the value falls below `threshold`; no data counts as at risk. */
+  /**
+   * At risk when the value falls below `threshold`, which must be above 0; no data
+   * counts as at risk. A KPI is a count or rate of business events, never negative, so
+   * `below(0)` or `below(-1)` could only fire on missing data: for a metric that can go
+   * negative (a balance, a delta), use `anomaly(KpiDirection.LOW)`.
+   */
   public static below(threshold: number): KpiBand {
-    return new KpiBand(KpiDirection.LOW, literalNumber('KpiBand.below', 'threshold', threshold));
+    literalNumber('KpiBand.below', 'threshold', threshold);
+    if (threshold <= 0) {
+      invalidProp('KpiBand.below', 'threshold', `must be above 0 (got ${threshold}): a KPI's count or rate is never below 0, `
+        + 'so the alarm could only fire on missing data; use KpiBand.anomaly for a metric that can go negative');
+    }
+    return new KpiBand(KpiDirection.LOW, threshold);
   }
 
-  /** At risk when the value rises above `threshold`. */
+  /**
+   * At risk when the value rises above `threshold`, which must be at least 0: a
+   * negative one is always exceeded by a count or rate, so the alarm would never clear.
+   */
   public static above(threshold: number): KpiBand {
-    return new KpiBand(KpiDirection.HIGH, literalNumber('KpiBand.above', 'threshold', threshold));
+    literalNumber('KpiBand.above', 'threshold', threshold);
+    if (threshold < 0) {
+      invalidProp('KpiBand.above', 'threshold', `must be at least 0 (got ${threshold}): a KPI's count or rate is never negative, `
+        + 'so the alarm would be in ALARM all the time; use KpiBand.anomaly for a metric that can go negative');
+    }
+    return new KpiBand(KpiDirection.HIGH, threshold);
   }
 
   /**
@@ -34,7 +54,7 @@ export class KpiBand {
    */
   public static anomaly(direction: KpiDirection, stdDevs = 2): KpiBand {
     literalNumber('KpiBand.anomaly', 'stdDevs', stdDevs);
-    if (stdDevs <= 0 || stdDevs > 10) invalidProp('KpiBand.anomaly', 'stdDevs', `must be above 0 and at most 10 (got ${stdDevs})`);
+    if (stdDevs <= 0 || stdDevs > 10) invalidProp('KpiBand.anomaly', 'stdDevs', `must be above 0 and at most 10 standard deviations (got ${stdDevs})`);
     return new KpiBand(direction, undefined, stdDevs);
   }
 
@@ -63,9 +83,12 @@ export interface KpiProps {
    * @default - the team of the service of that name in this stack, if it has one
    */
   readonly team?: string;
-  /** Short name used in the alarm name, e.g. `orders-per-minute`. */
+  /**
+   * Short name used in the alarm name, e.g. `orders-per-minute`: 1-63 lower-case
+   * letters, digits and -, starting with a letter or digit; unique per service in a stack.
+   */
   readonly kpiName: string;
-  /** The business metric, e.g. orders placed per minute. */
+  /** The business metric, e.g. orders placed per minute; the alarm evaluates it at its period. */
   readonly metric: cloudwatch.IMetric;
   /** When it is at risk. */
   readonly band: KpiBand;
@@ -79,12 +102,13 @@ export interface KpiProps {
    */
   readonly severity?: AlarmSeverity;
   /**
-   * Periods the alarm looks at.
+   * Periods the alarm looks at. CloudWatch limits the metric's period x evaluation
+   * periods to 1 day for periods under an hour (1440 one-minute periods), 7 days otherwise.
    * @default 5
    */
   readonly evaluationPeriods?: number;
   /**
-   * Breaching periods that fire it.
+   * Breaching periods that fire it, from 1 to `evaluationPeriods`.
    * @default 3
    */
   readonly datapointsToAlarm?: number;
@@ -102,13 +126,15 @@ export class Kpi extends Construct {
     const serviceName = ownershipName(this, 'serviceName', props.serviceName);
     const kpiName = matchingString(this, 'kpiName', props.kpiName, /^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and -');
     requireMetric(this, props.metric);
-    const evaluationPeriods = integerInRange(this, 'evaluationPeriods', props.evaluationPeriods ?? 5, 1, 1440);
-    const datapointsToAlarm = integerInRange(this, 'datapointsToAlarm', props.datapointsToAlarm ?? 3, 1, evaluationPeriods);
+    const evaluationPeriods = props.evaluationPeriods ?? 5;
+    const datapointsToAlarm = props.datapointsToAlarm ?? 3;
+    validateEvaluationValues(this, { period: 'metric', evaluationPeriods: 'evaluationPeriods', datapointsToAlarm: 'datapointsToAlarm' },
+      metricPeriod(props.metric), evaluationPeriods, datapointsToAlarm, { periodSource: 'as the metric\'s period' });
     const severity = props.severity ?? AlarmSeverity.WARNING;
     const policy = AlarmPolicy.of(this);
     const { band } = props;
     const common = {
-      alarmName: checkedAlarmName(this, policy.alarmName(this, serviceName, `kpi-${kpiName}`, severity)),
+      alarmName: checkedAlarmName(this, policy.alarmName(this, serviceName, `kpi-${kpiName}`, severity), 'kpiName'),
       alarmDescription: `KPI at risk: ${props.meaning ?? kpiName} of ${serviceName} is ${describeBand(band)}. `
         + 'Impact: the business outcome this service exists for is falling short; check recent deployments and dependencies.',
       evaluationPeriods,
@@ -159,6 +185,13 @@ function describeBand(band: KpiBand): string {
   if (band.threshold !== undefined) return `${band.direction === KpiDirection.LOW ? 'below' : 'above'} ${band.threshold}`;
   const side = { [KpiDirection.LOW]: 'below', [KpiDirection.HIGH]: 'above', [KpiDirection.BOTH]: 'outside' }[band.direction];
   return `${side} its expected band (${band.stdDevs} standard deviations)`;
+}
+
+/** The period the alarm evaluates the metric at (CloudWatch's default of 5 minutes when it sets none). */
+function metricPeriod(metric: cloudwatch.IMetric): Duration {
+  const config = metric.toMetricConfig();
+  if (config.metricStat) return config.metricStat.period;
+  return Duration.seconds(config.mathExpression?.period ?? Duration.minutes(5).toSeconds());
 }
 
 /** A metric with a name and namespace, or an expression with text: CloudWatch rejects anything less at deploy time. */

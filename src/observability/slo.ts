@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkedAlarmName, tagAlarm } from './alarm-factory';
+import { checkActionCount, checkedAlarmName, tagAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { Limits } from '../core/limits';
 import { ownershipName } from '../core/ownership';
@@ -11,6 +11,12 @@ import { OperationsHub } from '../hub/operations-hub';
 /** Bounds of an SLO window: the workbook's burn rates are meant for windows of weeks. */
 const MIN_WINDOW_DAYS = 7;
 const MAX_WINDOW_DAYS = 90;
+/**
+ * Highest error ratio a default alert waits for: the default burn rates are lowered,
+ * for low targets, until a burn fires by the time 90% of events are bad (at 14.4x that
+ * is targets below 93.75%; above 93.06% 14.4x could never fire at all).
+ */
+const MAX_DEFAULT_ERROR_RATIO = 0.9;
 
 /** Good events and all events, for an availability or latency indicator. */
 export interface GoodEventsIndicatorProps {
@@ -157,7 +163,10 @@ export interface ServiceLevelObjectiveProps {
   readonly serviceName: string;
   /** What is measured: `SloIndicator.availability(...)`, `SloIndicator.latencyPercentile(...)`, ... */
   readonly indicator: SloIndicator;
-  /** Percent of events that must be good over the window, e.g. 99.9; above 50 and below 100. */
+  /**
+   * Percent of events that must be good over the window, e.g. 99.9; above 50 and below 100.
+   * With the default alerts, a low target gets lower burn rates (see `defaultAlerts`).
+   */
   readonly target: number;
   /**
    * The window the objective (and its error budget) is measured over: whole days
@@ -166,22 +175,24 @@ export interface ServiceLevelObjectiveProps {
    */
   readonly window?: Duration;
   /**
-   * Name of the objective in alarm names, e.g. `checkout-latency`.
+   * Name of the objective in alarm names, e.g. `checkout-latency`: 1-64 letters, digits,
+   * - or _, starting with a letter or digit; unique per service in a stack.
    * @default - the indicator's kind: `availability` or `latency`
    */
   readonly name?: string;
   /**
-   * The burn-rate alerts, in page and ticket tiers; at least one must page.
-   * @default ServiceLevelObjective.DEFAULT_ALERTS (page 14.4x over 1 h and 5 min, or 6x over 6 h and 30 min; ticket 3x over 1 day and 2 h)
+   * The burn-rate alerts, in page and ticket tiers; at least one must page. Each burn
+   * rate times the error budget must stay below 1 (an error ratio above 100% never happens).
+   * @default ServiceLevelObjective.defaultAlerts(target): DEFAULT_ALERTS (page 14.4x over 1 h and 5 min, or 6x over 6 h and 30 min; ticket 3x over 1 day and 2 h), each burn rate lowered to at most 0.9 / error budget for targets below 93.75
    */
   readonly burnRateAlerts?: BurnRateAlert[];
   /**
-   * What the page alarm does; `[]` for nothing (e.g. when a health alarm pages for it).
+   * What the page alarm does; `[]` for nothing (e.g. when a health alarm pages for it). At most 5.
    * @default - the AlarmPolicy's critical actions (the stack's alarm topic unless set)
    */
   readonly pageActions?: cloudwatch.IAlarmAction[];
   /**
-   * What the ticket alarm does.
+   * What the ticket alarm does. At most 5.
    * @default - the AlarmPolicy's warning actions (an OpsItem unless set)
    */
   readonly ticketActions?: cloudwatch.IAlarmAction[];
@@ -214,6 +225,17 @@ export class ServiceLevelObjective extends Construct {
     { severity: BurnRateSeverity.TICKET, burnRate: 3, longWindow: Duration.days(1), shortWindow: Duration.hours(2) },
   ];
 
+  /**
+   * The default alerts for a target: DEFAULT_ALERTS, with each burn rate lowered (to two
+   * decimals) where it would need more than 90% of events to be bad. A 90% target's
+   * budget is 10%, so 14.4x (144% errors) could never fire; it pages at 9x instead.
+   */
+  public static defaultAlerts(target: number): BurnRateAlert[] {
+    const budget = round((100 - validateTarget('ServiceLevelObjective.defaultAlerts', target)) / 100);
+    const highest = Math.floor((MAX_DEFAULT_ERROR_RATIO / budget) * 100) / 100;
+    return ServiceLevelObjective.DEFAULT_ALERTS.map((a) => ({ ...a, burnRate: Math.min(a.burnRate, highest) }));
+  }
+
   /** Percent of events that must be good, e.g. 99.9. */
   public readonly target: number;
   /** Share of events that may be bad over the window, e.g. 0.001 for 99.9%. */
@@ -243,8 +265,11 @@ export class ServiceLevelObjective extends Construct {
     this.indicator = props.indicator;
     this.target = validateTarget(this, props.target);
     this.errorBudget = round((100 - this.target) / 100);
-    this.burnRateAlerts = props.burnRateAlerts ?? ServiceLevelObjective.DEFAULT_ALERTS;
-    this.validateAlerts(props.burnRateAlerts !== undefined);
+    this.burnRateAlerts = props.burnRateAlerts ?? ServiceLevelObjective.defaultAlerts(this.target);
+    this.validateAlerts();
+    for (const prop of ['pageActions', 'ticketActions'] as const) {
+      checkActionCount(this, prop, props[prop]?.length ?? 0, prop);
+    }
     this.window = props.window ?? Duration.days(28);
     this.validateWindow();
 
@@ -262,7 +287,7 @@ export class ServiceLevelObjective extends Construct {
       )));
       const alarmSeverity = severity === BurnRateSeverity.PAGE ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING;
       const alarm = new cloudwatch.CompositeAlarm(this, severity === BurnRateSeverity.PAGE ? 'PageAlarm' : 'TicketAlarm', {
-        compositeAlarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, signal, alarmSeverity)),
+        compositeAlarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, signal, alarmSeverity), 'name'),
         alarmDescription: this.tierDescription(severity, alerts).slice(0, Limits.ALARM_DESCRIPTION_CHARS),
         alarmRule: rule,
       });
@@ -322,7 +347,7 @@ export class ServiceLevelObjective extends Construct {
       const shared = distinct.some((q) => q.w.toSeconds() === w.toSeconds() && q.a.burnRate !== a.burnRate);
       const suffix = shared ? `-${a.burnRate}x` : '';
       const alarm = new cloudwatch.Alarm(this, `Burn${label}${suffix.replace('.', '_')}`, {
-        alarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, `${signal}-${label}${suffix}`, AlarmSeverity.INFO)),
+        alarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, `${signal}-${label}${suffix}`, AlarmSeverity.INFO), 'name'),
         alarmDescription: this.windowDescription(a, w, long).slice(0, Limits.ALARM_DESCRIPTION_CHARS),
         metric: this.burnRate(w),
         threshold: a.burnRate,
@@ -386,21 +411,19 @@ export class ServiceLevelObjective extends Construct {
     return [budget, burn, states];
   }
 
-  private validateAlerts(given: boolean): void {
+  private validateAlerts(): void {
     const alerts = this.burnRateAlerts;
     if (alerts.length === 0 || !alerts.some((a) => a.severity === BurnRateSeverity.PAGE)) {
       invalidProp(this, 'burnRateAlerts', 'needs at least one alert of severity PAGE');
     }
     alerts.forEach((a, i) => {
       const at = `burnRateAlerts[${i}]`;
-      positiveNumber(this, `${at}.burnRate`, a.burnRate);
+      positiveNumber(this, `${at}.burnRate`, a.burnRate, 'x the sustainable burn');
       const errorRatio = a.burnRate * this.errorBudget;
       if (errorRatio >= 1) {
-        const fix = given ? 'lower the burn rate or raise the target'
-          : `with the default burnRateAlerts the target must be at least ${Math.ceil((100 - 100 / a.burnRate) * 100) / 100}; or give burnRateAlerts`;
-        invalidProp(this, given ? `${at}.burnRate` : 'target',
+        invalidProp(this, `${at}.burnRate`,
           `a burn rate of ${a.burnRate}x on a ${percent(this.errorBudget)} error budget needs an error ratio of ${percent(errorRatio)}, `
-          + `so the alert could never fire; ${fix}`);
+          + `so the alert could never fire; lower the burn rate below ${formatNumber(round(1 / this.errorBudget))} or raise the target`);
       }
       const long = validateAlarmWindow(this, `${at}.longWindow`, a.longWindow);
       const short = validateAlarmWindow(this, `${at}.shortWindow`, a.shortWindow);
@@ -457,7 +480,7 @@ export class ServiceLevelObjective extends Construct {
   }
 }
 
-function validateTarget(scope: Construct, target: number): number {
+function validateTarget(scope: Construct | string, target: number): number {
   literalNumber(scope, 'target', target);
   if (!(target > 50 && target < 100)) {
     invalidProp(scope, 'target', `must be a percentage above 50 and below 100, e.g. 99.9 (got ${target})`);

@@ -17,7 +17,11 @@ export interface OpsItemOptions {
 
 /** An availability objective for a function: the share of invocations that succeed. */
 export interface FunctionSloOptions {
-  /** Target, in percent of invocations, e.g. 99.9 (above 50, below 100). */
+  /**
+   * Target, in percent of invocations, e.g. 99.9 (above 50, below 100). For targets
+   * below 93.75 the default alerts' burn rates are lowered so they can still fire (at
+   * 90, the page burns at 9x instead of 14.4x; see `ServiceLevelObjective.defaultAlerts`).
+   */
   readonly target: number;
   /**
    * Window the error budget is spent over.
@@ -28,20 +32,26 @@ export interface FunctionSloOptions {
 
 /** Properties of an {@link OperationalFunction}. */
 export interface OperationalFunctionProps {
-  /** The function to operate. Its `currentVersion` is what the alias rolls out. */
+  /**
+   * The function to operate, defined in this app (not imported with `fromFunctionArn`:
+   * its `currentVersion` is what the alias rolls out), with a literal timeout. One
+   * OperationalFunction per function.
+   */
   readonly lambdaFunction: lambda.Function;
   /**
-   * Service name, used in alarm names, the dashboard and the `service` tag.
+   * Service name, used in alarm names, the dashboard and the `service` tag: 1-64
+   * letters, digits, - or _, starting with a letter or digit; unique in the stack.
    * @default - the construct id
    */
   readonly serviceName?: string;
   /**
-   * Owning team, set as the `team` tag.
+   * Owning team, set as the `team` tag: 1-64 letters, digits, - or _, starting with a letter or digit.
    * @default - no team tag
    */
   readonly team?: string;
   /**
-   * Name of the alias that serves traffic; point callers at it.
+   * Name of the alias that serves traffic; point callers at it: 1-128 letters, digits,
+   * - and _, not only digits. The function must not already have an alias of this name.
    * @default 'live'
    */
   readonly aliasName?: string;
@@ -61,17 +71,19 @@ export interface OperationalFunctionProps {
    */
   readonly latencyThreshold?: Duration;
   /**
-   * Throttled invocations per period at which the throttles alarm fires.
+   * Throttled invocations per period at which the throttles alarm fires (above 0).
    * @default 1
    */
   readonly throttleThreshold?: number;
   /**
-   * Period of every alarm: 10, 20 or 30 seconds or a multiple of a minute.
+   * Period of every alarm: a whole number of minutes (Lambda publishes its metrics
+   * once a minute, so CloudWatch's 10, 20 and 30 s periods would never get data).
    * @default - the alarm policy's (1 minute)
    */
   readonly alarmPeriod?: Duration;
   /**
-   * Periods each alarm looks at (N of "M out of N").
+   * Periods each alarm looks at (N of "M out of N"). CloudWatch limits period x
+   * evaluation periods to 1 day for periods under an hour, 7 days otherwise.
    * @default - the alarm policy's (3)
    */
   readonly evaluationPeriods?: number;
@@ -93,7 +105,8 @@ export interface OperationalFunctionProps {
    */
   readonly alarmPolicy?: AlarmPolicy;
   /**
-   * Open an OpsItem when the health alarm fires, besides the policy's critical actions.
+   * Open an OpsItem when the health alarm fires, besides the policy's critical actions
+   * (CloudWatch takes 5 actions per alarm state in all).
    * @default - no OpsItem from the alarm (the diagnostics runbook still records one)
    */
   readonly opsItem?: OpsItemOptions;

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { OperationalFunctionProps } from './operational-function-props';
 import { ownershipName, tagOwnership } from '../core/ownership';
-import { matchingString } from '../core/validate';
+import { invalidProp, matchingString } from '../core/validate';
 import { createLambdaDeploymentGroup } from '../deployments/lambda-deployment';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsHub } from '../hub/operations-hub';
@@ -20,9 +20,12 @@ import { Runbook } from '../runbooks/runbook';
 import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
 import {
-  enableLambdaTracing, LAMBDA_KIND, lambdaAlarmSpecs, lambdaDashboardWidgets, lambdaLogGroupName,
-  lambdaRunbooks, lambdaSignals, lambdaThresholds, lambdaTimeout,
+  claimFunction, definedFunction, enableLambdaTracing, LAMBDA_KIND, LAMBDA_METRIC_RESOLUTION, lambdaAlarmSpecs,
+  lambdaDashboardWidgets, lambdaLogGroupName, lambdaRunbooks, lambdaSignals, lambdaThresholds, lambdaTimeout,
 } from '../services/lambda';
+
+/** The props an OperationalFunction's alarm evaluation is set by. */
+const EVALUATION_PROPS = { period: 'alarmPeriod', evaluationPeriods: 'evaluationPeriods', datapointsToAlarm: 'datapointsToAlarm' };
 
 /**
  * A Lambda function operable from day one: golden-signal alarms and a composite
@@ -62,7 +65,7 @@ export class OperationalFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationalFunctionProps) {
     super(scope, id);
-    const fn = props.lambdaFunction;
+    const fn = definedFunction(this, props.lambdaFunction);
     this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
     const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
     const aliasName = matchingString(this, 'aliasName', props.aliasName ?? 'live', /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/,
@@ -74,10 +77,17 @@ export class OperationalFunction extends Construct {
       evaluationPeriods: props.evaluationPeriods ?? policy.evaluationPeriods,
       datapointsToAlarm: props.datapointsToAlarm ?? policy.datapointsToAlarm,
     };
-    validateEvaluation(this, evaluation);
-    const timeout = lambdaTimeout(fn);
+    validateEvaluation(this, evaluation, EVALUATION_PROPS, {
+      metricResolutionSeconds: LAMBDA_METRIC_RESOLUTION.toSeconds(),
+      periodSource: props.alarmPeriod ? undefined : 'from the alarm policy\'s period',
+    });
+    const timeout = lambdaTimeout(this, fn);
     const thresholds = lambdaThresholds(this, props, timeout);
     this.hub = OperationsHub.of(this);
+    if (this.hub.services.some((s) => s.serviceName === this.serviceName)) {
+      invalidProp(this, 'serviceName', `'${this.serviceName}' is already a service of this stack; service names must be unique`);
+    }
+    claimFunction(this, fn, aliasName);
 
     if (props.tracing ?? true) enableLambdaTracing(this.hub, fn);
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: fn.currentVersion });
@@ -109,6 +119,7 @@ export class OperationalFunction extends Construct {
       response: `Response: the ${diagnostics.node.id} runbook starts and records diagnostics on an OpsItem.`,
       extraActions: props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
         props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [],
+      extraActionsProp: 'opsItem',
     });
     const healthName = policy.alarmName(this, this.serviceName, 'health', AlarmSeverity.CRITICAL);
 

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, checkWildcardActions, iamAction, StepPermission, StepResources } from './permissions';
-import { integerInRange, invalidProp, matchingString } from '../core/validate';
+import { Limits } from '../core/limits';
+import { integerInRange, invalidProp, matchingString, wholeDuration } from '../core/validate';
 
 /** Types of Automation values: document parameters and step outputs alike. */
 export enum RunbookValueType {
@@ -63,12 +64,12 @@ export interface StepOptions {
    */
   readonly isEnd?: boolean;
   /**
-   * Longest the step may run.
+   * Longest the step may run: whole seconds, from 1 second to 7 days.
    * @default - the Automation default for the action
    */
   readonly timeout?: Duration;
   /**
-   * Attempts before the step counts as failed.
+   * Attempts before the step counts as failed, 1 to 10.
    * @default 1
    */
   readonly maxAttempts?: number;
@@ -76,9 +77,16 @@ export interface StepOptions {
 
 /** An API call step (`aws:executeAwsApi`, `aws:waitForAwsResourceProperty`, `aws:assertAwsResourceProperty`). */
 export interface AwsApiStepOptions extends StepOptions {
-  /** Service namespace as boto3 names it, e.g. `lambda`, `ssm`. */
+  /**
+   * Service namespace as boto3 names it, e.g. `lambda`, `ssm`: lower-case letters,
+   * digits and `-`.
+   */
   readonly service: string;
-  /** API operation, e.g. `GetAlias`. */
+  /**
+   * API operation as the service's API reference names it, in PascalCase, e.g.
+   * `GetAlias`; the step's IAM action is `service:Api`. Only its form is checked at
+   * synth; cdk-opex's tests check its own runbooks against AWS's service models.
+   */
   readonly api: string;
   /**
    * API parameters; strings may reference `{{ Parameter }}` or `{{ Step.Output }}`.
@@ -148,6 +156,7 @@ export interface ApproveStepProps extends StepOptions {
   /** What the approver is asked to approve. */
   readonly message: string;
   /**
+   * Approvals needed, 1 to 10.
    * @default 1
    */
   readonly minRequiredApprovals?: number;
@@ -160,7 +169,7 @@ export interface ApproveStepProps extends StepOptions {
 
 /** An `aws:sleep` step. */
 export interface SleepStepProps extends StepOptions {
-  /** How long to wait (whole seconds, up to 7 days). */
+  /** How long to wait: whole seconds, from 1 second to 7 days. */
   readonly duration: Duration;
 }
 
@@ -279,7 +288,7 @@ export class RunbookStep {
   public static approve(props: ApproveStepProps): RunbookStep {
     if (props.approvers.length === 0) invalidProp(`RunbookStep ${props.name}`, 'approvers', 'name at least one approver');
     const single = props.approvers.length === 1 && /^\{\{\s*[A-Za-z0-9_]+\s*\}\}$/.test(props.approvers[0]);
-    const minimum = integerInRange(`RunbookStep ${props.name}`, 'minRequiredApprovals', props.minRequiredApprovals ?? 1, 1, 10);
+    const minimum = integerInRange(`RunbookStep ${props.name}`, 'minRequiredApprovals', props.minRequiredApprovals ?? 1, 1, 10, 'approvals');
     return new RunbookStep(props, 'aws:approve', {
       Approvers: single ? props.approvers[0] : props.approvers,
       Message: props.message,
@@ -291,7 +300,7 @@ export class RunbookStep {
 
   /** Waits for a duration, without holding any resource. */
   public static sleep(props: SleepStepProps): RunbookStep {
-    const seconds = integerInRange(`RunbookStep ${props.name}`, 'duration', props.duration.toSeconds(), 1, 7 * 24 * 3600);
+    const seconds = wholeDuration(`RunbookStep ${props.name}`, 'duration', props.duration, 'seconds', 1, Limits.AUTOMATION_SLEEP_SECONDS);
     return new RunbookStep(props, 'aws:sleep', { Duration: `PT${seconds}S` });
   }
 
@@ -356,13 +365,15 @@ export class RunbookStep {
     const choices = (inputs.Choices as Array<{ NextStep: string }> | undefined) ?? [];
     this.jumpTargets = [options.nextStep, options.onFailureStep, inputs.Default as string | undefined, ...choices.map((c) => c.NextStep)]
       .filter((t): t is string => t !== undefined);
-    const maxAttempts = options.maxAttempts === undefined ? undefined : integerInRange(where, 'maxAttempts', options.maxAttempts, 1, 10);
+    const maxAttempts = options.maxAttempts === undefined ? undefined : integerInRange(where, 'maxAttempts', options.maxAttempts, 1, 10, 'attempts');
+    const timeoutSeconds = options.timeout === undefined ? undefined
+      : wholeDuration(where, 'timeout', options.timeout, 'seconds', 1, Limits.AUTOMATION_STEP_TIMEOUT_SECONDS);
     this.rendered = {
       name: options.name,
       action,
       ...(options.description ? { description: options.description } : {}),
       ...(options.onFailureStep ? { onFailure: `step:${options.onFailureStep}` } : options.onFailure ? { onFailure: options.onFailure } : {}),
-      ...(options.timeout ? { timeoutSeconds: options.timeout.toSeconds() } : {}),
+      ...(timeoutSeconds ? { timeoutSeconds } : {}),
       ...(maxAttempts ? { maxAttempts } : {}),
       ...(options.nextStep ? { nextStep: options.nextStep } : {}),
       ...(options.isEnd ? { isEnd: true } : {}),
@@ -379,7 +390,29 @@ export class RunbookStep {
   }
 }
 
+/** Service namespaces as boto3 names them: `lambda`, `ecs`, `application-autoscaling`. */
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+/** API operations as AWS names them: PascalCase, e.g. `DescribeServices`. */
+const API_NAME = /^[A-Z][A-Za-z0-9]{1,127}$/;
+/** An IAM action: `prefix:Action`. */
+const IAM_ACTION = /^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/;
+
+/**
+ * The cheap synth-time check of an API step: the service and API have the form AWS
+ * gives them, so the derived IAM action is well-formed. Whether the API exists is
+ * checked in cdk-opex's tests against AWS's service models (a dev dependency, not
+ * available to users at synth).
+ */
+function checkApi(props: AwsApiStepOptions): void {
+  const where = `RunbookStep ${props.name}`;
+  matchingString(where, 'service', props.service, SERVICE_NAME, 'a service namespace as boto3 names it, e.g. lambda or ecs');
+  matchingString(where, 'api', props.api, API_NAME, 'an API operation in PascalCase, as the API reference names it, e.g. DescribeServices');
+  const action = iamAction(props.service, props.api);
+  if (!IAM_ACTION.test(action)) invalidProp(where, 'api', `derives the IAM action '${action}', which is not of the form prefix:Action`);
+}
+
 function apiInputs(props: AwsApiStepOptions): Record<string, unknown> {
+  checkApi(props);
   return { Service: props.service, Api: props.api, ...(props.inputs ?? {}) };
 }
 
@@ -402,7 +435,8 @@ function apiPermissions(props: AwsApiStepOptions): StepPermission[] {
   return [{ actions: [action], resources }, ...(props.permissions ?? [])];
 }
 
-const REFERENCE = /\{\{\s*([A-Za-z0-9_:.]+)\s*\}\}/g;
+/** Any `{{ name }}`, whatever characters the name has, so a misspelt one (`{{ no-such-param }}`) is caught too. */
+const REFERENCE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** Every `{{ name }}` a step's inputs mention. */
 export function stepReferences(step: RunbookStep): string[] {

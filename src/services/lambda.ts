@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { Limits } from '../core/limits';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
@@ -15,6 +16,9 @@ import { RunbookLibrary } from '../runbooks/library';
  * Lambda lives here.
  */
 export const LAMBDA_KIND = 'lambda';
+
+/** Lambda publishes its metrics once a minute: a shorter alarm period never gets data. */
+export const LAMBDA_METRIC_RESOLUTION = Duration.seconds(Limits.AWS_METRIC_RESOLUTION_SECONDS);
 
 /** Default alarm thresholds for a Lambda function. */
 export const LAMBDA_DEFAULTS = {
@@ -74,13 +78,13 @@ export interface LambdaThresholdOverrides {
  * a p99 duration at or above the timeout could never be reached.
  */
 export function lambdaThresholds(scope: IConstruct, overrides: LambdaThresholdOverrides, timeout: Duration): LambdaThresholds {
-  const errorRatePercent = positiveNumber(scope, 'errorRateThreshold', overrides.errorRateThreshold ?? LAMBDA_DEFAULTS.errorRatePercent);
+  const errorRatePercent = positiveNumber(scope, 'errorRateThreshold', overrides.errorRateThreshold ?? LAMBDA_DEFAULTS.errorRatePercent, '% of invocations');
   if (errorRatePercent > 100) {
     invalidProp(scope, 'errorRateThreshold', `is a percentage of invocations and must be at most 100 (got ${errorRatePercent})`);
   }
   const latency = overrides.latencyThreshold ?? Duration.millis(timeout.toMilliseconds() * LAMBDA_DEFAULTS.latencyShareOfTimeout);
   const millis = literalMillis(scope, 'latencyThreshold', latency);
-  positiveNumber(scope, 'latencyThreshold', millis);
+  positiveNumber(scope, 'latencyThreshold', millis, 'ms');
   if (millis >= timeout.toMilliseconds()) {
     invalidProp(scope, 'latencyThreshold', `must be below the function's timeout of ${timeout.toMilliseconds()} ms `
       + `(got ${millis} ms): duration never passes the timeout, so the alarm could never fire`);
@@ -88,13 +92,36 @@ export function lambdaThresholds(scope: IConstruct, overrides: LambdaThresholdOv
   return {
     errorRatePercent,
     latency,
-    throttles: positiveNumber(scope, 'throttleThreshold', overrides.throttleThreshold ?? LAMBDA_DEFAULTS.throttles),
+    throttles: positiveNumber(scope, 'throttleThreshold', overrides.throttleThreshold ?? LAMBDA_DEFAULTS.throttles, 'throttled invocations per period'),
   };
 }
 
-/** The function's timeout, or Lambda's default when it sets none. */
-export function lambdaTimeout(fn: lambda.Function): Duration {
-  return fn.timeout ?? LAMBDA_DEFAULTS.timeout;
+/**
+ * The function's timeout, or Lambda's default when it sets none. It must be a literal:
+ * the latency alarm's threshold is derived from it and checked against it at synth.
+ */
+export function lambdaTimeout(scope: IConstruct, fn: lambda.Function): Duration {
+  const timeout = fn.timeout ?? LAMBDA_DEFAULTS.timeout;
+  if (timeout.isUnresolved()) {
+    invalidProp(scope, 'lambdaFunction', 'the function\'s timeout must be a literal duration, not a token resolved at deploy time: '
+      + 'the latency alarm\'s threshold is derived from it (80% by default) and must stay below it');
+  }
+  literalMillis(scope, 'lambdaFunction', timeout);
+  return timeout;
+}
+
+/**
+ * The function as an OperationalFunction needs it: defined in this app (an imported
+ * one has no `currentVersion` to roll out, nor a template resource to turn tracing on in).
+ */
+export function definedFunction(scope: IConstruct, fn: lambda.IFunction): lambda.Function {
+  const cfn = fn?.node?.defaultChild;
+  if (!(cfn instanceof CfnResource) || cfn.cfnResourceType !== lambda.CfnFunction.CFN_RESOURCE_TYPE_NAME) {
+    invalidProp(scope, 'lambdaFunction', 'must be a lambda.Function defined in this app; a function imported with '
+      + 'fromFunctionArn/fromFunctionName/fromFunctionAttributes has no version CodeDeploy can roll out. '
+      + 'Define the function in this app, or alarm on the imported one with a ServiceLevelObjective or your own alarms');
+  }
+  return fn as lambda.Function;
 }
 
 /**
@@ -189,4 +216,27 @@ export function enableLambdaTracing(hub: OperationsHub, fn: lambda.Function): vo
 export function lambdaLogGroupName(fn: lambda.Function): string {
   const config = (fn.node.defaultChild as lambda.CfnFunction).loggingConfig as lambda.CfnFunction.LoggingConfigProperty | undefined;
   return config?.logGroup ?? `/aws/lambda/${fn.functionName}`;
+}
+
+/** Functions an OperationalFunction already operates, with its path. */
+const operatedFunctions = new WeakMap<lambda.Function, string>();
+
+/**
+ * Claims `fn` for one OperationalFunction: a second one would create a second alias of
+ * the same name and a second deployment group for it, which fails at deploy time.
+ */
+export function claimFunction(scope: IConstruct, fn: lambda.Function, aliasName: string): void {
+  const owner = operatedFunctions.get(fn);
+  if (owner !== undefined) {
+    invalidProp(scope, 'lambdaFunction', `${fn.node.path} is already operated by ${owner}; one OperationalFunction per function`);
+  }
+  const stack = Stack.of(fn);
+  const functionRef = JSON.stringify(stack.resolve(fn.functionName));
+  const existing = stack.node.findAll().find((c): c is lambda.CfnAlias => c instanceof lambda.CfnAlias
+    && c.name === aliasName && JSON.stringify(stack.resolve(c.functionName)) === functionRef);
+  if (existing) {
+    invalidProp(scope, 'aliasName', `${fn.node.path} already has an alias named '${aliasName}' (${existing.node.path}); `
+      + 'Lambda rejects a second alias of the same name at deploy time. Pass another aliasName, or remove the existing alias');
+  }
+  operatedFunctions.set(fn, scope.node.path);
 }
