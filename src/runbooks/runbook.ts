@@ -194,6 +194,8 @@ export class Runbook extends RunbookBase {
   public readonly requiredParameterNames: string[];
   /** Actions the steps need on each target slot, bound per target with `allowOn`. */
   private readonly slotActions = new Map<string, string[]>();
+  /** Actions on `*` the steps need where a condition key equals each target's ARN, by slot. */
+  private readonly slotConditions = new Map<string, { conditionKey: string; actions: string[] }>();
 
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
@@ -242,7 +244,7 @@ export class Runbook extends RunbookBase {
 
   /** Kinds of target resources the steps act on, e.g. `function`; bind each with `allowOn`. */
   public get slots(): string[] {
-    return [...this.slotActions.keys()];
+    return [...this.slotActions.keys(), ...this.slotConditions.keys()];
   }
 
   /**
@@ -251,11 +253,22 @@ export class Runbook extends RunbookBase {
    */
   public allowOn(slot: string, arns: string[], options: AllowOnOptions = {}): void {
     const actions = this.slotActions.get(slot);
-    if (!actions) {
+    const conditioned = this.slotConditions.get(slot);
+    if (!actions && !conditioned) {
       invalidProp(this, 'slot', `'${slot}' is not a target slot of this runbook (it has ${this.slots.join(', ') || 'none'})`);
     }
     if (arns.length === 0) invalidProp(this, 'arns', `give at least one ARN for slot '${slot}'`);
-    allowOnResources(this.role, actions, arns);
+    if (conditioned) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: conditioned.actions,
+        resources: ['*'],
+        conditions: { ArnEquals: { [conditioned.conditionKey]: arns } },
+      }));
+      acknowledgeWildcardResource(this.role, '*', `${conditioned.actions.join(', ')} name no resource IAM can scope; `
+        + `the ${conditioned.conditionKey} condition limits them to this runbook's targets.`);
+      return;
+    }
+    allowOnResources(this.role, actions!, arns);
     for (const arn of arns.filter((a) => a.includes('*'))) {
       if (!options.wildcardReason) {
         invalidProp(this, 'arns', `'${arn}' has a wildcard: say why it is as narrow as IAM allows in \`wildcardReason\``);
@@ -274,6 +287,12 @@ export class Runbook extends RunbookBase {
     const unscoped = new Set<string>();
     for (const permission of steps.flatMap((s) => s.permissions)) {
       const { kind, resourceArns: arns, slot } = permission.resources;
+      if (kind === StepResourcesKind.CONDITION) {
+        const known = this.slotConditions.get(slot!);
+        const actions = [...new Set([...known?.actions ?? [], ...permission.actions])];
+        this.slotConditions.set(slot!, { conditionKey: permission.resources.conditionKey!, actions });
+        continue;
+      }
       if (kind === StepResourcesKind.TARGET) {
         const actions = this.slotActions.get(slot!) ?? [];
         this.slotActions.set(slot!, [...new Set([...actions, ...permission.actions])]);
