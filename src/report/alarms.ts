@@ -1,5 +1,6 @@
 import { CfnResourceJson, cfnText, literalString, referencedIds, Resources } from './cfn';
 import { alarmCents } from './cost';
+import { NON_PAGING_TAG } from '../core/ownership';
 import { METRIC_PUBLISH_DELAY } from '../observability/alarm-factory';
 
 /** What an alarm does when it fires. */
@@ -127,7 +128,10 @@ function alarmActions(resources: Resources, props: any): AlarmAction[] {
   const list: unknown[] = Array.isArray(props.AlarmActions) ? props.AlarmActions : [];
   return list.map((action: any) => {
     const target = typeof action?.Ref === 'string' ? resources[action.Ref] : undefined;
-    if (target?.Type === 'AWS::SNS::Topic') return { text: `SNS topic ${action.Ref}`, pages: true, automates: false };
+    if (target?.Type === 'AWS::SNS::Topic') {
+      const nonPaging = (target.Properties?.Tags ?? []).some((t: any) => t?.Key === NON_PAGING_TAG.key && t?.Value === NON_PAGING_TAG.value);
+      return { text: `SNS topic ${action.Ref}${nonPaging ? ' (no paging)' : ''}`, pages: !nonPaging, automates: false };
+    }
     const text = cfnText(action);
     const opsItem = /:opsitem:(\d+)/.exec(text);
     if (opsItem) return { text: `OpsItem severity ${opsItem[1]}`, pages: true, automates: false };

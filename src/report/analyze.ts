@@ -3,7 +3,7 @@ import { CfnResourceJson, constructPath, cfnText, idsOfType, literalString, refe
 import { costCents, estimate, freeDashboardCents, prices, centsToUsd } from './cost';
 import {
   OperationalReadiness, ReadinessAlarm, ReadinessDeployment, ReadinessObjective, ReadinessRunbook,
-  ReadinessService, ReadinessStack,
+  ReadinessResponses, ReadinessService, ReadinessStack,
 } from './model';
 import { wellArchitectedRows } from './well-architected';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
@@ -88,7 +88,9 @@ function analyzeStack(input: StackTemplateInput): ReadinessStack {
   const kpis: Array<{ service: string; alarm: string }> = Array.isArray(catalog?.kpis) ? catalog.kpis : [];
 
   const services: ReadinessService[] = [];
-  const claimed = new Set<string>();
+  const responses = responseDeadLetterQueue(ctx);
+  // The response dead-letter queue is the stack's plumbing for its runbooks, not a service.
+  const claimed = new Set<string>(responses ? [responses.deadLetterQueue] : []);
   for (const entry of catalogServices) {
     const service = analyzeCatalogService(ctx, entry, kpis.filter((k) => k.service === entry.name).map((k) => k.alarm));
     if (service.resourceType !== 'unknown') claimed.add(service.logicalId);
@@ -109,7 +111,21 @@ function analyzeStack(input: StackTemplateInput): ReadinessStack {
     services,
     findings: services.reduce((s, svc) => s + svc.findings.length, 0),
     cost: estimate({ alarms: [...alarms.values()], dashboards, kmsKeys: alarmTopicKeys(ctx) }),
+    responses,
   };
+}
+
+/** The queue the stack's runbook targets dead-letter to (the first, if several), and the alarm on its messages. */
+function responseDeadLetterQueue(ctx: StackContext): ReadinessResponses | undefined {
+  const queues = Object.values(ctx.resources)
+    .filter((r) => r.Type === 'AWS::Events::Rule')
+    .flatMap((r) => (Array.isArray(r.Properties?.Targets) ? r.Properties.Targets : []))
+    .filter((t: any) => cfnText(t?.Arn).includes('automation-definition/'))
+    .flatMap((t: any) => [...referencedIds(t?.DeadLetterConfig?.Arn)])
+    .filter((id) => ctx.resources[id]?.Type === 'AWS::SQS::Queue');
+  if (queues.length === 0) return undefined;
+  const alarm = [...ctx.alarms.values()].find((a) => a.dimensionRefs.has(queues[0]));
+  return { deadLetterQueue: queues[0], alarm: alarm?.id, alarmPages: alarm?.pages ?? false };
 }
 
 function isPlumbing(id: string, r: CfnResourceJson): boolean {

@@ -57,6 +57,24 @@ export interface ReadinessStack {
   readonly findings: number;
   /** Every alarm, dashboard and alarm-topic key of the stack, each counted once. */
   readonly cost: ReadinessCost;
+  /**
+   * Where events that could not start a runbook go, and the alarm on it.
+   * @default - no EventBridge target that starts a runbook has a dead-letter queue
+   */
+  readonly responses?: ReadinessResponses;
+}
+
+/** What catches a response that did not start: the dead-letter queue of the runbook targets. */
+export interface ReadinessResponses {
+  /** Logical id of the SQS queue EventBridge runbook targets dead-letter to. */
+  readonly deadLetterQueue: string;
+  /**
+   * Logical id of an alarm on that queue's visible messages.
+   * @default - none: an undelivered response goes unnoticed
+   */
+  readonly alarm?: string;
+  /** Whether that alarm notifies or pages someone. */
+  readonly alarmPages: boolean;
 }
 
 /** One service: a Lambda function, ECS service, API stage, queue or table. */
