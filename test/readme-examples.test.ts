@@ -57,7 +57,8 @@ test('the README runbook example synthesizes, triggers and simulates as document
     parameters: { Cluster: [cluster.clusterName], Service: ['checkout'] },
   });
   RunbookLibrary.allowEcsService(RunbookLibrary.ecsStoppedTasks(stack), checkoutService);
-  Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 1);
+  // The example's rule, and the hub's: an OpsItem when a runbook start is dead-lettered.
+  Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 2);
 
   const aws = new MockAwsEnvironment()
     .onApi('ecs', 'UpdateService', {})
