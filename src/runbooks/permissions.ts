@@ -5,7 +5,8 @@ import { invalidProp } from '../core/validate';
  * scope it. A step that needs an action on `*` that is not listed here fails synth.
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL: { [action: string]: string } = {
-  'ssm:CreateOpsItem': 'ssm:CreateOpsItem has no resource-level permission (the OpsItem does not exist yet)',
+  'ssm:CreateOpsItem': 'ssm:CreateOpsItem has no resource type (the OpsItem does not exist yet); its only condition keys, '
+    + 'aws:RequestTag and aws:TagKeys, constrain the tags of the request, not which OpsItem',
   'cloudwatch:GetMetricData': 'cloudwatch:GetMetricData has no resource-level permission',
 };
 
