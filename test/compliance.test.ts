@@ -5,9 +5,10 @@ import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, RunbookLibrary,
-  RunbookTrigger, ServiceLevelObjective, SloIndicator,
+  RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
 import { flat, plainFunction, strictApp } from './support/stacks';
@@ -193,6 +194,27 @@ describe('no response is lost', () => {
     const alarm = OperationsHub.of(stack).responseDeadLetterAlarm!;
     const props = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)].Properties;
     expect(props.AlarmActions.map(flat)).toEqual(['arn:<AWS::Partition>:ssm:us-east-1:123456789012:opsitem:1#CATEGORY=Availability']);
+  });
+
+  test('a target may name its own dead-letter queue and retries; out-of-range retries or event age fail at synth', () => {
+    const stack = new Stack(strictApp(), 'Own', { env });
+    const queue = new sqs.Queue(stack, 'MyDlq', { enforceSSL: true });
+    const runbook = RunbookLibrary.createOpsItem(stack);
+    const rule = new events.Rule(stack, 'Rule', { schedule: events.Schedule.rate(Duration.days(1)) });
+    rule.addTarget(new SsmAutomationTarget(runbook, {
+      parameters: { Title: ['t'], Description: ['d'] }, deadLetterQueue: queue, retryAttempts: 0, maxEventAge: Duration.hours(1),
+    }));
+    const [target] = (Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(rule.node.defaultChild as any)].Properties.Targets);
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 3600 });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as any), 'Arn'] } });
+    const bad = (props: Partial<SsmAutomationTargetProps>) => () => new events.Rule(stack, `Bad${Math.random()}`.replace('.', ''), {
+      schedule: events.Schedule.rate(Duration.days(1)),
+      targets: [new SsmAutomationTarget(runbook, { parameters: { Title: ['t'], Description: ['d'] }, ...props })],
+    });
+    expect(bad({ retryAttempts: 186 })).toThrow(/invalid `retryAttempts`: EventBridge retries 0 to 185 times \(got 186\)/);
+    expect(bad({ retryAttempts: 1.5 })).toThrow(/invalid `retryAttempts`/);
+    expect(bad({ maxEventAge: Duration.seconds(30) })).toThrow(/invalid `maxEventAge`: EventBridge keeps an event 60 to 86,400 seconds \(got 30 s\)/);
+    expect(bad({ maxEventAge: Duration.hours(25) })).toThrow(/invalid `maxEventAge`/);
   });
 
   test('signal alarms record to the signal topic, which pages no one; the health alarm pages on the alarm topic', () => {

@@ -80,6 +80,7 @@ test('the README observability examples synthesize as documented', () => {
   AlarmPolicy.set(app, new AlarmPolicy({
     critical: [AlarmAction.topic(pagerTopic), AlarmAction.incident('shop-outage')],
     warning: [AlarmAction.opsItem(OpsItemSeverity.MEDIUM)],
+    info: [AlarmAction.signalTopic()],
   }));
   const fn = plainFunction(stack, 'Fn');
   const slo = new ServiceLevelObjective(stack, 'ApiLatency', {
