@@ -194,6 +194,8 @@ describe('no response is lost', () => {
     const alarm = OperationsHub.of(stack).responseDeadLetterAlarm!;
     const props = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)].Properties;
     expect(props.AlarmActions.map(flat)).toEqual(['arn:<AWS::Partition>:ssm:us-east-1:123456789012:opsitem:1#CATEGORY=Availability']);
+    // The OpsItem is the record already: no runbook opens a second one.
+    expect(OperationsHub.of(stack).node.tryFindChild('OnUndeliveredResponse')).toBeUndefined();
   });
 
   test('a target may name its own dead-letter queue and retries; out-of-range retries or event age fail at synth', () => {

@@ -401,13 +401,16 @@ export class OperationsHub extends Construct {
     Tags.of(alarm).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
     Tags.of(alarm).add('severity', AlarmSeverity.CRITICAL);
     this._dashboards.pinSummaryAlarm(alarm);
-    // Whoever is paged finds an OpsItem saying which queue holds the events that started nothing.
-    respondToPage(this, 'OnUndeliveredResponse', alarm, {
-      title: `Responses did not start in ${Stack.of(this).stackName}`,
-      description: `An EventBridge rule could not start its runbook. The events are in SQS queue ${queue.node.path}; `
-        + 'read them for the rule and the event, fix the cause and start the runbook by hand.',
-      dedupString: `cdk-opex:${Stack.of(this).stackName}:undelivered-responses`,
-    });
+    // Whoever is paged finds an OpsItem saying which queue holds the events that started nothing
+    // (unless the critical actions open one themselves).
+    if (policy.pages(AlarmSeverity.CRITICAL)) {
+      respondToPage(this, 'OnUndeliveredResponse', alarm, {
+        title: `Responses did not start in ${Stack.of(this).stackName}`,
+        description: `An EventBridge rule could not start its runbook. The events are in SQS queue ${queue.node.path}; `
+          + 'read them for the rule and the event, fix the cause and start the runbook by hand.',
+        dedupString: `cdk-opex:${Stack.of(this).stackName}:undelivered-responses`,
+      });
+    }
     return alarm;
   }
 
