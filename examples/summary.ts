@@ -123,12 +123,12 @@ function printService(resources: Resources, s: ServiceEntry): void {
   }
 }
 
-/** cdk-nag results: findings from the CLI's validation report, acknowledgements from stack metadata. */
+/** Control Tower and cdk-nag results: findings from the CLI's validation report, acknowledgements from stack metadata. */
 function printNagResult(dir: string, cdkOpexPaths: string[]): void {
   const reportFile = ['validation-report.json', 'policy-validation-report.json']
     .map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   const plugins: any[] = reportFile ? JSON.parse(fs.readFileSync(reportFile, 'utf8')).pluginReports ?? [] : [];
-  const nag = plugins.filter((p) => /AwsSolutions|OperationalExcellence/i.test(p.pluginName));
+  const nag = plugins.filter((p) => p.pluginName !== 'CloudFormation Validate' && p.pluginName !== 'Construct Annotations');
   const findings = nag.flatMap((p) => p.violations ?? []);
   const failed = nag.some((p) => p.conclusion === 'failure');
 
@@ -138,7 +138,7 @@ function printNagResult(dir: string, cdkOpexPaths: string[]): void {
     const metadata: Record<string, { type: string; data: Record<string, string> }[]> = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     for (const [constructPath, entries] of Object.entries(metadata)) {
       for (const entry of entries.filter((e) => e.type === 'aws:cdk:acknowledged-rules')) {
-        const ids = Object.entries(entry.data).filter(([id]) => /AwsSolutions-|OPEX-/.test(id));
+        const ids = Object.entries(entry.data);
         const unexplained = ids.filter(([, reason]) => !reason?.trim());
         if (unexplained.length) fail(`${constructPath} acknowledges ${unexplained.map(([id]) => id).join(', ')} without a reason`);
         acknowledged += ids.length;
@@ -147,11 +147,12 @@ function printNagResult(dir: string, cdkOpexPaths: string[]): void {
     }
   }
   const source = reportFile ? path.basename(reportFile) : 'no validation report; synth would have failed on a finding';
-  console.log(`\ncdk-nag AwsSolutionsChecks + OperationalExcellenceChecks: ${findings.length} finding${findings.length === 1 ? '' : 's'} (${source}); `
+  console.log('\nControl Tower (cfn-guard), cdk-nag AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1, Serverless and OperationalExcellence: '
+    + `${findings.length} finding${findings.length === 1 ? '' : 's'} (${source}); `
     + `${acknowledged} acknowledged with a reason (${byCdkOpex} by cdk-opex, ${acknowledged - byCdkOpex} in the app)`);
   if (failed || findings.length) {
     for (const v of findings) console.log(`  ${v.ruleName}: ${v.violatingConstructs?.map((c: any) => c.constructPath).join(', ')}`);
-    fail('cdk-nag reported findings');
+    fail('Control Tower or cdk-nag reported findings');
   }
 }
 

@@ -16,7 +16,9 @@ describe('AlarmPolicy', () => {
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
     const t = Template.fromStack(stack);
     const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort();
-    expect(names).toEqual(['Shop-Checkout-errors-info', 'Shop-Checkout-latency-info', 'Shop-Checkout-throttles-info']);
+    expect(names).toEqual([
+      'Shop-Checkout-errors-info', 'Shop-Checkout-latency-info', 'Shop-Checkout-throttles-info', 'Shop-cdk-opex-undelivered-responses-critical',
+    ]);
     t.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmName: 'Shop-Checkout-health-critical',
       Tags: [{ Key: 'service', Value: 'Checkout' }, { Key: 'severity', Value: 'critical' }],

@@ -23,16 +23,17 @@ describe('OperationsHub', () => {
   test('services of one stack share the topic, key, runbook, roles, CodeDeploy application and dashboard', () => {
     const counts = countByType(stackWith(2));
     expect(counts).toMatchObject({
-      'AWS::SNS::Topic': 1,
+      'AWS::SNS::Topic': 2, // the alarm topic and the signal topic
       'AWS::KMS::Key': 1,
-      'AWS::SSM::Document': 3, // diagnostics, rollback, concurrency
+      'AWS::SQS::Queue': 1, // the response dead-letter queue
+      'AWS::SSM::Document': 4, // diagnostics, rollback, concurrency; the OpsItem the dead-letter alarm opens
       'AWS::CodeDeploy::Application': 1,
       'AWS::CloudWatch::Dashboard': 1,
-      // 3 runbook roles, the diagnostics start role, the deployment role, and the two test functions' own roles
-      'AWS::IAM::Role': 7,
+      // 4 runbook roles, 2 start roles, the deployment role, and the two test functions' own roles
+      'AWS::IAM::Role': 9,
       'AWS::CodeDeploy::DeploymentGroup': 2,
-      // the 3 runbook roles', the start role's and the deployment role's; one tracing policy for both functions
-      'AWS::IAM::Policy': 6,
+      // the 4 runbook roles', the 2 start roles' and the deployment role's; one tracing policy for both functions
+      'AWS::IAM::Policy': 8,
       'AWS::CloudWatch::CompositeAlarm': 2,
     });
   });
@@ -82,8 +83,9 @@ describe('OperationsHub', () => {
     new OperationsHub(stack, 'Ops', { alarmTopic: topic, dashboardName: 'shop-ops' });
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::KMS::Key', 0);
-    t.resourceCountIs('AWS::SNS::Topic', 1);
+    // The hub still encrypts its own signal topic and response dead-letter queue, with one key.
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.resourceCountIs('AWS::SNS::Topic', 2);
     t.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: stack.getLogicalId(topic.node.defaultChild as any) }] });
     t.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-ops' });
   });
@@ -124,7 +126,7 @@ describe('OperationsHub', () => {
     const stack = strictStack();
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), team: 'payments' });
     const catalog = Template.fromStack(stack).toJSON().Metadata['cdk-opex'];
-    expect(catalog.shared.resources).toBe(19);
+    expect(catalog.shared.resources).toBe(30);
     expect(catalog.services).toEqual([expect.objectContaining({
       name: 'Checkout',
       kind: 'lambda',
@@ -171,6 +173,7 @@ describe('dashboards of real services', () => {
     const widgets = bodies.map((b) => b.widgets.length);
     expect(widgets).toEqual([2 + 71 * 7, 2 + 7]);
     expect(Math.max(...widgets)).toBeLessThanOrEqual(Limits.DASHBOARD_WIDGETS);
-    expect(bodies.map((b) => b.widgets[1].properties.alarms.length)).toEqual([71, 1]);
+    // Each summary row also shows the response dead-letter alarm.
+    expect(bodies.map((b) => b.widgets[1].properties.alarms.length)).toEqual([1 + 71, 1 + 1]);
   });
 });

@@ -18,7 +18,7 @@ function roleStatements(stack: Stack, runbook: Runbook): any[] {
   const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
     .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId)) as any[];
   return policies.flatMap((p) => p.Properties.PolicyDocument.Statement)
-    .map((st: any) => ({ Action: st.Action, Resource: [st.Resource].flat().map(flat) }));
+    .map((st: any) => ({ Action: st.Action, Resource: [st.Resource].flat().map(flat), ...(st.Condition ? { Condition: st.Condition } : {}) }));
 }
 
 function ecsService(stack: Stack) {
@@ -228,7 +228,7 @@ describe('library roles are scoped to the resources they are allowed on', () => 
     expect(statements[0].Resource).toEqual(fns.map((fn) => `<${stack.getLogicalId(fn.node.defaultChild as any)}.Arn>`));
   });
 
-  test('ECS runbooks: the service, its cluster\'s tasks, and ecs:ListTasks (no resource-level permission) on *', () => {
+  test('ECS runbooks: the service, its cluster\'s tasks, and ecs:ListTasks on * scoped by the ecs:cluster condition', () => {
     const stack = strictStack();
     const svc = ecsService(stack);
     const stopped = RunbookLibrary.ecsStoppedTasks(stack);
@@ -242,6 +242,10 @@ describe('library roles are scoped to the resources they are allowed on', () => 
     ]);
     const wildcard = roleStatements(stack, stopped).filter((s) => s.Resource.includes('*'));
     expect(wildcard.flatMap((s) => [s.Action].flat()).sort()).toEqual(['ecs:ListTasks', 'ssm:CreateOpsItem']);
+    // ListTasks names no resource for Fargate tasks, but the ecs:cluster condition key scopes it to this service's cluster.
+    const listTasks = wildcard.find((s) => s.Action === 'ecs:ListTasks');
+    expect(Object.keys(listTasks.Condition)).toEqual(['ArnEquals']);
+    expect([listTasks.Condition.ArnEquals['ecs:cluster']].flat().map(flat)).toEqual([flat(Stack.of(svc).resolve(svc.cluster.clusterArn))]);
   });
 
   test('notify: only the allowed topic, and its key when encrypted', () => {

@@ -59,23 +59,26 @@ describe('OperationalFunction defaults', () => {
   });
 
   test('the deployment group watches exactly the three signal alarms', () => {
-    const { t } = defaultService();
+    const { t, stack, service } = defaultService();
     const [, group] = only(t, 'AWS::CodeDeploy::DeploymentGroup');
-    const signalAlarmIds = Object.keys(t.findResources('AWS::CloudWatch::Alarm'));
+    const signalAlarmIds = service.alarms.map((a) => stack.getLogicalId(a.node.defaultChild as any));
     expect(group.Properties.AlarmConfiguration.Enabled).toBe(true);
     expect(group.Properties.AlarmConfiguration.Alarms).toEqual(signalAlarmIds.map((id) => ({ Name: { Ref: id } })));
     expect(signalAlarmIds).toHaveLength(3);
   });
 
   test.each(['errors', 'latency', 'throttles'])('%s alarm: 1-minute periods, 2 of 3 datapoints, missing data is healthy', (signal) => {
-    const { t } = defaultService();
+    const { t, stack, service } = defaultService();
     const alarm = alarmBySignal(t, signal);
     expect(alarm.EvaluationPeriods).toBe(3);
     expect(alarm.DatapointsToAlarm).toBe(2);
     expect(alarm.TreatMissingData).toBe('notBreaching');
     expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
     expect(new Set(alarmPeriods(alarm))).toEqual(new Set([60]));
-    expect(alarm.AlarmActions).toBeUndefined(); // the health alarm pages, once
+    // The health alarm pages, once; a signal's state changes go to the stack's signal topic, which pages no one.
+    const signalTopic = { Ref: stack.getLogicalId(service.hub.signalTopic.node.defaultChild as any) };
+    expect(alarm.AlarmActions).toEqual([signalTopic]);
+    expect(alarm.OKActions).toEqual([signalTopic]);
   });
 
   test('errors alarm is an error rate on the alias, default 5%', () => {
@@ -118,26 +121,27 @@ describe('OperationalFunction defaults', () => {
   });
 
   test('the composite health alarm fires on any signal alarm and notifies the shared topic', () => {
-    const { t } = defaultService();
+    const { t, stack, service } = defaultService();
     const [, health] = only(t, 'AWS::CloudWatch::CompositeAlarm');
     expect(health.Properties.AlarmName).toBe('Shop-Checkout-health-critical');
     const rule = JSON.stringify(health.Properties.AlarmRule);
-    for (const id of Object.keys(t.findResources('AWS::CloudWatch::Alarm'))) {
+    for (const id of service.alarms.map((a) => stack.getLogicalId(a.node.defaultChild as any))) {
       expect(rule).toContain(`"Fn::GetAtt":["${id}","Arn"]`);
     }
     expect(rule.match(/ OR /g)).toHaveLength(2);
-    const [topicId] = only(t, 'AWS::SNS::Topic');
+    const topicId = stack.getLogicalId(service.hub.alarmTopic.node.defaultChild as any);
     expect(health.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     expect(health.Properties.OKActions).toEqual([{ Ref: topicId }]);
     expect(flat(health.Properties.AlarmDescription)).toMatch(/LambdaDiagnostics runbook starts/);
   });
 
   test('the alarm topic is KMS-encrypted, SSL-only and lets only CloudWatch alarms of this account publish', () => {
-    const { t } = defaultService();
+    const { t, stack, service } = defaultService();
     const [keyId, key] = only(t, 'AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
-    const [, policy] = only(t, 'AWS::SNS::TopicPolicy');
+    const topicRef = { Ref: stack.getLogicalId(service.hub.alarmTopic.node.defaultChild as any) };
+    const [, policy] = only(t, 'AWS::SNS::TopicPolicy', { Properties: { Topics: [topicRef] } });
     const statements = policy.Properties.PolicyDocument.Statement.map((st: any) => JSON.parse(JSON.stringify(st), (_k, v) => (v?.['Fn::Join'] ? flat(v) : v)));
     expect(statements).toEqual(expect.arrayContaining([
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -164,7 +168,7 @@ describe('OperationalFunction defaults', () => {
     const body = dashboardBody(dashboard);
     // The summary row first (a header and every service's health), then this service's section.
     expect(body.widgets.slice(0, 2).map((w: any) => w.type)).toEqual(['text', 'alarm']);
-    expect(body.widgets[1].properties.alarms).toHaveLength(1);
+    expect(body.widgets[1].properties.alarms).toHaveLength(2); // the health alarm and the stack's response dead-letter alarm
     const titles = body.widgets.slice(2).map((w: any) => w.properties.title).filter(Boolean);
     expect(titles).toEqual([
       'Checkout: traffic (invocations)', 'Checkout: errors', 'Checkout: latency (ms)',
@@ -199,12 +203,22 @@ describe('OperationalFunction defaults', () => {
   test('tags everything it creates, and the function, with the owning service and team', () => {
     const stack = strictStack();
     const fn = plainFunction(stack, 'Fn');
-    new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn, team: 'payments' });
+    const service = new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn, team: 'payments' });
     const t = Template.fromStack(stack);
-    const ownership = Match.arrayWith([{ Key: 'service', Value: 'Checkout' }, { Key: 'team', Value: 'payments' }]);
+    const ownership = [{ Key: 'service', Value: 'Checkout' }, { Key: 'team', Value: 'payments' }];
+    // Everything under the service and the function; the hub's shared resources belong to the stack.
+    const ours = [service, fn].map((c) => `${c.node.path}/`);
+    let checked = 0;
     for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::Events::Rule', 'AWS::Lambda::Function']) {
-      t.allResourcesProperties(type, { Tags: ownership });
+      for (const r of stack.node.findAll().filter((c) => (c as any).cfnResourceType === type && ours.some((p) => c.node.path.startsWith(p)))) {
+        expect(t.toJSON().Resources[stack.getLogicalId(r as any)].Properties.Tags).toEqual(expect.arrayContaining(ownership));
+        checked++;
+      }
     }
+    expect(checked).toBe(3 + 1 + 1 + 1);
+    // The hub's own alarm belongs to cdk-opex, and to the stack's one team.
+    const dlqAlarm = t.toJSON().Resources[stack.getLogicalId(service.hub.responseDeadLetterAlarm!.node.defaultChild as any)];
+    expect(dlqAlarm.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'service', Value: 'cdk-opex' }, { Key: 'team', Value: 'payments' }]));
   });
 });
 
@@ -304,7 +318,7 @@ describe('OperationalFunction props', () => {
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn });
     const t = Template.fromStack(stack);
     const logGroupId = stack.getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup);
-    const [, rule] = only(t, 'AWS::Events::Rule');
+    const [, rule] = only(t, 'AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('LambdaDiagnostics') } });
     expect(flat(rule.Properties.Targets[0].InputTransformer.InputTemplate)).toContain(`"LogGroupName":["<${logGroupId}>"]`);
     const runbookPolicy = Object.values(t.findResources('AWS::IAM::Policy'))
       .find((p: any) => p.Properties.PolicyDocument.Statement.some((st: any) => st.Action === 'logs:FilterLogEvents')) as any;

@@ -144,7 +144,7 @@ describe('the health alarm starts the diagnostics runbook', () => {
     expect(statements[1].Action).toBe('cloudwatch:DescribeAlarms');
     expect(flat(statements[1].Resource)).toBe('arn:<AWS::Partition>:cloudwatch:us-east-1:123456789012:alarm:Shop-*');
     const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName);
-    expect(names).toHaveLength(3);
+    expect(names).toHaveLength(3 + 1); // the service's 3 and the hub's response dead-letter alarm
     expect(names.every((n: string) => n.startsWith('Shop-'))).toBe(true);
     // No AWS managed policy: the L2's default AWSCodeDeployRoleForLambdaLimited would grant every function in the account.
     const managed = Object.entries(t.findResources('AWS::IAM::Role'))

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { flat, strictStack } from './support/stacks';
+import { OperationsHub } from '../src/hub/operations-hub';
 import {
   BurnRateAlert, BurnRateSeverity, ServiceLevelObjective, ServiceLevelObjectiveProps, SloIndicator,
 } from '../src/observability/slo';
@@ -28,6 +29,7 @@ function build(props: Partial<ServiceLevelObjectiveProps>, stack: Stack = strict
 /** Window alarms by name without the policy's `-info` severity suffix (every one of them is info). */
 function metricAlarms(t: Template): Record<string, { id: string; p: any }> {
   return Object.fromEntries(Object.entries(t.findResources('AWS::CloudWatch::Alarm'))
+    .filter(([id]) => !id.startsWith('CdkOpexOperations')) // the hub's response dead-letter alarm
     .map(([id, r]) => {
       expect(r.Properties.AlarmName).toMatch(/-info$/);
       return [r.Properties.AlarmName.replace(/-info$/, ''), { id, p: r.Properties }];
@@ -93,7 +95,8 @@ describe('99.9% availability SLO over 28 days (defaults)', () => {
     expect(p.EvaluationPeriods).toBe(1);
     expect(p.DatapointsToAlarm).toBe(1);
     expect(p.TreatMissingData).toBe('notBreaching');
-    expect(p.AlarmActions).toBeUndefined();
+    // A window alarm pages no one: the policy's INFO action, the stack's signal topic.
+    expect(p.AlarmActions).toEqual([{ Ref: Stack.of(slo).getLogicalId(OperationsHub.of(slo).signalTopic.node.defaultChild as any) }]);
     expect(p.Period).toBeUndefined();
   });
 
@@ -167,7 +170,8 @@ describe('99.9% availability SLO over 28 days (defaults)', () => {
   test('the page alarm joins the dashboard\'s service-health summary', () => {
     const pageId = Object.keys(t.findResources('AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: severityName(`${P}-page`) } }))[0];
     const summary = allWidgets(t).find((w) => w.type === 'alarm' && !w.properties.title.includes(' SLO'));
-    expect(summary.properties.alarms).toEqual([`<${pageId}.Arn>`]);
+    // After the stack's response dead-letter alarm, pinned to every summary row.
+    expect(summary.properties.alarms).toEqual([expect.stringMatching(/^<CdkOpexOperationsResponseDeadLetterAlarm/), `<${pageId}.Arn>`]);
   });
 
   test('burnRate(window) is the same math for any window', () => {
@@ -225,7 +229,7 @@ describe('actions and options', () => {
     const { t, slo } = synth({ burnRateAlerts: [ServiceLevelObjective.DEFAULT_ALERTS[0]] });
     expect(slo.ticketAlarm).toBeUndefined();
     t.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 2 + 1); // the 2 windows and the hub's response dead-letter alarm
   });
 });
 

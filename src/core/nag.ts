@@ -17,3 +17,25 @@ export function acknowledgeWildcardResource(role: IConstruct, resource: string, 
     },
   });
 }
+
+/** The packs' rule against AWS::IAM::Policy resources and roles' inline policies. */
+const INLINE_POLICY_RULES = ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'];
+
+/**
+ * Acknowledges the inline-policy rule of the NIST 800-53 R5, HIPAA and PCI DSS packs for
+ * the roles cdk-opex creates under `scope`. Each such policy belongs to exactly one role
+ * cdk-opex made for one purpose and holds only statements scoped to what that role
+ * acts on (no reuse, so nothing a managed policy would share); and the policies of
+ * deployed stacks keep their type and logical id, which CloudFormation cannot change
+ * from AWS::IAM::Policy to AWS::IAM::ManagedPolicy in place.
+ */
+export function acknowledgeInlinePolicies(scope: IConstruct): void {
+  for (const id of INLINE_POLICY_RULES) {
+    Validations.of(scope).acknowledge({
+      id,
+      reason: 'Each AWS::IAM::Policy cdk-opex creates is attached to one role cdk-opex made for one purpose and holds only '
+        + 'statements scoped to that role\'s resources; it is kept an AWS::IAM::Policy because CloudFormation cannot change '
+        + 'a deployed resource\'s type to AWS::IAM::ManagedPolicy under the same logical id.',
+    });
+  }
+}

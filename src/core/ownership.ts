@@ -9,6 +9,12 @@ export const OWNERSHIP_TAGS = {
 };
 
 /**
+ * Tag of an SNS topic nobody is paged from (e.g. the OperationsHub's signal topic):
+ * the readiness report and OPEX-AlarmHasRunbook do not count a notification to it as a page.
+ */
+export const NON_PAGING_TAG = { key: 'cdk-opex:pages', value: 'false' };
+
+/**
  * A service or team name: it goes into alarm names, dashboard titles and tags,
  * so it must be a literal of characters all of them accept.
  */

@@ -1,18 +1,22 @@
-import { ArnFormat, CfnResource, Lazy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Lazy, Stack, Stage, TagManager, Tags, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { Limits } from '../core/limits';
-import { acknowledgeWildcardResource } from '../core/nag';
+import { acknowledgeInlinePolicies, acknowledgeWildcardResource } from '../core/nag';
+import { NON_PAGING_TAG, OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
 import { invalidProp, matchingString } from '../core/validate';
 import { RolloutStrategy, RolloutType } from '../deployments/rollout-strategy';
+import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { OperationsDashboards } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
+import { respondToPage } from '../runbooks/page-response';
 import { Runbook } from '../runbooks/runbook';
 
 /** Rollout types as the catalog (and the stack model) name them. */
@@ -24,6 +28,10 @@ const CATALOG_ROLLOUT_TYPES: Record<RolloutType, string> = {
 
 /** Construct id of the hub, a direct child of its stack. */
 const HUB_ID = 'CdkOpexOperations';
+/** How long the response dead-letter queue keeps an event that started no runbook: SQS's maximum. */
+export const RESPONSE_DLQ_RETENTION = Duration.days(14);
+/** Value of the `service` tag of what the hub itself alarms on (its response dead-letter queue). */
+export const HUB_SERVICE_NAME = 'cdk-opex';
 export { CATALOG_METADATA_KEY };
 
 /** Properties of an {@link OperationsHub}. */
@@ -39,6 +47,12 @@ export interface OperationsHubProps {
    * @default - `<stack name>-operations`
    */
   readonly dashboardName?: string;
+  /**
+   * Team that owns what the hub shares and answers its own alarm (the response
+   * dead-letter queue's): its `team` tag.
+   * @default - the team of the stack's services, when all that name a team name the same one
+   */
+  readonly team?: string;
 }
 
 /** What the hub records about one service, for the report, the checks and the demo. */
@@ -131,8 +145,13 @@ export class OperationsHub extends Construct {
   private _deploymentRole?: iam.Role;
   private _ownAlarmsArn?: string;
   private _tracingPolicy?: iam.Policy;
+  private _topicKey?: kms.Key;
+  private _signalTopic?: sns.Topic;
+  private _responseDlq?: sqs.Queue;
+  private _responseDlqAlarm?: cloudwatch.Alarm;
   private readonly deploymentConfigs = new Map<string, codedeploy.ILambdaDeploymentConfig>();
   private readonly runbooks = new Map<string, Runbook>();
+  private readonly team?: string;
 
   constructor(scope: Construct, id: string, props: OperationsHubProps = {}) {
     super(scope, id);
@@ -147,8 +166,11 @@ export class OperationsHub extends Construct {
       matchingString(this, 'dashboardName', props.dashboardName, new RegExp(`^[A-Za-z0-9_-]{1,${Limits.DASHBOARD_NAME_CHARS - 4}}$`),
         `1-${Limits.DASHBOARD_NAME_CHARS - 4} letters, digits, - and _ (room is kept for the -2, -3... of further dashboards)`);
     }
+    this.team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
     this._dashboards = new OperationsDashboards(this, props.dashboardName ?? `${stack.stackName}-operations`);
-    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+    this.alarmTopic = props.alarmTopic ?? this.createTopic('AlarmTopic', ' alarms');
+    // Roles and policies cdk-opex creates keep their inline (role-owned) policies; see acknowledgeInlinePolicies.
+    acknowledgeInlinePolicies(this);
 
     registerReadinessReport(stack);
     stack.templateOptions.metadata = {
@@ -168,6 +190,20 @@ export class OperationsHub extends Construct {
       invalidProp(record.scope, 'serviceName', `'${record.serviceName}' is already a service of this stack; service names must be unique`);
     }
     this.services.push(record);
+    this.tagTeam();
+  }
+
+  /** The `team` tag of what the hub alarms on: its own team, else the one team of its services. */
+  private tagTeam(): void {
+    const teams = new Set(this.services.map((s) => s.team).filter((t): t is string => t !== undefined));
+    const team = this.team ?? (teams.size === 1 ? [...teams][0] : undefined);
+    for (const owned of [this._responseDlq, this._responseDlqAlarm]) {
+      const resource = owned?.node.defaultChild;
+      const tags = resource ? TagManager.of(resource) : undefined;
+      if (!tags) continue;
+      if (team) tags.setTag(OWNERSHIP_TAGS.team, team);
+      else tags.removeTag(OWNERSHIP_TAGS.team, 0);
+    }
   }
 
   /** Records a service level objective for the catalog and the report. */
@@ -277,23 +313,136 @@ export class OperationsHub extends Construct {
     return runbook;
   }
 
-  private createAlarmTopic(): sns.Topic {
-    const stack = Stack.of(this);
-    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the cdk-opex alarm topic; CloudWatch may use it to publish alarms',
-      enableKeyRotation: true,
+  /**
+   * The stack's one customer-managed KMS key for what cdk-opex sends: the alarm and
+   * signal topics and the response dead-letter queue (CloudWatch cannot publish to a
+   * topic encrypted with the AWS-managed SNS key, nor EventBridge send to a queue
+   * encrypted with the AWS-managed SQS key).
+   */
+  public get topicKey(): kms.Key {
+    if (!this._topicKey) {
+      const key = new kms.Key(this, 'AlarmTopicKey', {
+        description: 'Encrypts the cdk-opex alarm and signal topics and the response dead-letter queue; CloudWatch and EventBridge may use it to send to them',
+        enableKeyRotation: true,
+      });
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'], // in a key policy, '*' is the key itself
+      }));
+      // EventBridge encrypts what it dead-letters to the response queue.
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }));
+      // Only AWS services may create grants on the key (Control Tower CT.KMS.PR.3).
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }));
+      this._topicKey = key;
+    }
+    return this._topicKey;
+  }
+
+  /**
+   * The stack's low-urgency topic for signal (INFO) alarms: every signal's state change
+   * is recorded here, and nobody is paged from it. Subscribe a chat channel or a log
+   * archive; the health alarm over the signals is what pages.
+   */
+  public get signalTopic(): sns.ITopic {
+    this._signalTopic ??= this.createTopic('SignalTopic', ' signals (no paging)', true);
+    return this._signalTopic;
+  }
+
+  /**
+   * The one dead-letter queue of every EventBridge target of this stack that starts a
+   * runbook: a message here is a response that did not start. Its alarm takes the
+   * AlarmPolicy's critical actions.
+   */
+  public get responseDeadLetterQueue(): sqs.IQueue {
+    if (!this._responseDlq) {
+      const stack = Stack.of(this);
+      const queue = new sqs.Queue(this, 'ResponseDeadLetterQueue', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.topicKey,
+        enforceSSL: true,
+        retentionPeriod: RESPONSE_DLQ_RETENTION,
+        // Declares the queue a dead-letter queue (SQS's default permission, stated): Control Tower CT.SQS.PR.1.
+        redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+      });
+      Tags.of(queue).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
+      // Any EventBridge rule of this account and region may dead-letter here: one statement for every rule.
+      queue.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) },
+        },
+      }));
+      const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the stack\'s EventBridge runbook targets; '
+        + 'a message here pages (its alarm) and is read by a person, never redriven to another queue.';
+      Validations.of(queue).acknowledge(
+        { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
+        { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue },
+      );
+      this._responseDlq = queue;
+      this._responseDlqAlarm = this.createResponseDeadLetterAlarm(queue);
+      this.tagTeam();
+    }
+    return this._responseDlq;
+  }
+
+  /** The alarm on the response dead-letter queue (a message there: a response did not start), once the queue exists. */
+  public get responseDeadLetterAlarm(): cloudwatch.IAlarm | undefined {
+    return this._responseDlqAlarm;
+  }
+
+  private createResponseDeadLetterAlarm(queue: sqs.Queue): cloudwatch.Alarm {
+    const policy = AlarmPolicy.of(this);
+    const alarm = new cloudwatch.Alarm(this, 'ResponseDeadLetterAlarm', {
+      alarmName: `${this.alarmNamePrefix}${HUB_SERVICE_NAME}-undelivered-responses-${AlarmSeverity.CRITICAL}`,
+      alarmDescription: 'An EventBridge rule could not start its runbook (after its retries): the event is in the response dead-letter queue '
+        + `${queue.node.path}. Read it to see which rule and event, fix the cause (role, document, throttling) and start the runbook by hand.`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'], // in a key policy, '*' is the key itself
-    }));
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `${stack.stackName.slice(0, Limits.SNS_DISPLAY_NAME_CHARS - ' alarms'.length)} alarms`,
-      masterKey: key,
+    policy.applyActions(alarm, AlarmSeverity.CRITICAL);
+    Tags.of(alarm).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
+    Tags.of(alarm).add('severity', AlarmSeverity.CRITICAL);
+    this._dashboards.pinSummaryAlarm(alarm);
+    // Whoever is paged finds an OpsItem saying which queue holds the events that started nothing
+    // (unless the critical actions open one themselves).
+    if (policy.pages(AlarmSeverity.CRITICAL)) {
+      respondToPage(this, 'OnUndeliveredResponse', alarm, {
+        title: `Responses did not start in ${Stack.of(this).stackName}`,
+        description: `An EventBridge rule could not start its runbook. The events are in SQS queue ${queue.node.path}; `
+          + 'read them for the rule and the event, fix the cause and start the runbook by hand.',
+        dedupString: `cdk-opex:${Stack.of(this).stackName}:undelivered-responses`,
+      });
+    }
+    return alarm;
+  }
+
+  /** A topic of the stack, displayed as `<stack name><suffix>` cut to fit SNS's display-name limit. */
+  private createTopic(id: string, suffix: string, nonPaging = false): sns.Topic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, id, {
+      displayName: `${stack.stackName.slice(0, Limits.SNS_DISPLAY_NAME_CHARS - suffix.length)}${suffix}`,
+      masterKey: this.topicKey,
       enforceSSL: true,
     });
+    if (nonPaging) Tags.of(topic).add(NON_PAGING_TAG.key, NON_PAGING_TAG.value);
     topic.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['sns:Publish'],
@@ -309,6 +458,11 @@ export class OperationsHub extends Construct {
   /** Alarm actions for the stack's topic. */
   public get topicAction(): cloudwatch.IAlarmAction {
     return new cw_actions.SnsAction(this.alarmTopic);
+  }
+
+  /** Alarm action for the stack's signal topic. */
+  public get signalTopicAction(): cloudwatch.IAlarmAction {
+    return new cw_actions.SnsAction(this.signalTopic);
   }
 
   private renderCatalog(): unknown {

@@ -1,10 +1,6 @@
 import { CfnResourceJson, cfnText, isObject, literalString, referencedIds, Resources, tagsOf } from './template';
 import { Limits } from '../core/limits';
-
-/** Tag that marks an SNS topic as low-urgency: notifying it tells people, but pages nobody. */
-export const URGENCY_TAG = 'cdk-opex:urgency';
-/** Value of {@link URGENCY_TAG} on a topic that pages nobody. */
-export const LOW_URGENCY = 'low';
+import { NON_PAGING_TAG } from '../core/ownership';
 
 /** What an alarm action does to people: page them, open a ticket, tell them, or run automation. */
 export type ActionEffect = 'page' | 'ticket' | 'notify' | 'automation' | 'other';
@@ -38,7 +34,7 @@ export interface AlarmFact {
   readonly dimensions: Array<Record<string, unknown>>;
   /** Actions when it enters ALARM; empty when actions are disabled. */
   readonly actions: AlarmActionFact[];
-  /** Whether one of its actions pages a person (a topic that is not low-urgency, Incident Manager). */
+  /** Whether one of its actions pages a person (a topic not tagged as non-paging, Incident Manager). */
   readonly pages: boolean;
   /** Metrics it is charged for (0 for a composite; an anomaly band counts its bounds). */
   readonly chargedMetrics: number;
@@ -137,8 +133,9 @@ function alarmActions(resources: Resources, props: any): AlarmActionFact[] {
     const target = ref ? resources[ref] : undefined;
     const text = cfnText(action);
     if (target?.Type === 'AWS::SNS::Topic') {
-      const low = tagsOf(target)[URGENCY_TAG] === LOW_URGENCY;
-      return { text: `SNS topic ${ref}${low ? ' (low urgency)' : ''}`, effect: low ? 'notify' : 'page', topic: ref };
+      // A topic tagged as not paging (the hub's signal topic) tells people without paging them.
+      const quiet = tagsOf(target)[NON_PAGING_TAG.key] === NON_PAGING_TAG.value;
+      return { text: `SNS topic ${ref}${quiet ? ' (no paging)' : ''}`, effect: quiet ? 'notify' : 'page', topic: ref };
     }
     const opsItem = /:opsitem:(\d+)/.exec(text);
     if (opsItem) return { text: `OpsItem severity ${opsItem[1]}`, effect: 'ticket' };

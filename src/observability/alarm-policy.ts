@@ -13,7 +13,10 @@ export enum AlarmSeverity {
   CRITICAL = 'critical',
   /** Needs attention within working hours: open a ticket. */
   WARNING = 'warning',
-  /** A signal that feeds another alarm (a composite, a rollback): no action of its own. */
+  /**
+   * A signal that feeds another alarm (a composite, a rollback): it pages no one; by
+   * default its state changes go to the stack's low-urgency signal topic.
+   */
   INFO = 'info',
 }
 
@@ -21,6 +24,7 @@ export enum AlarmSeverity {
 export enum AlarmActionKind {
   TOPIC = 'TOPIC',
   STACK_TOPIC = 'STACK_TOPIC',
+  SIGNAL_TOPIC = 'SIGNAL_TOPIC',
   OPS_ITEM = 'OPS_ITEM',
   INCIDENT = 'INCIDENT',
 }
@@ -35,6 +39,14 @@ export class AlarmAction {
   /** Notify the stack's shared alarm topic (the OperationsHub's). */
   public static stackTopic(): AlarmAction {
     return new AlarmAction(AlarmActionKind.STACK_TOPIC);
+  }
+
+  /**
+   * Notify the stack's low-urgency signal topic (the OperationsHub's), which pages no
+   * one: the default of INFO alarms.
+   */
+  public static signalTopic(): AlarmAction {
+    return new AlarmAction(AlarmActionKind.SIGNAL_TOPIC);
   }
 
   /** Open an OpsItem in OpsCenter. */
@@ -62,6 +74,7 @@ export class AlarmAction {
     switch (this.kind) {
       case AlarmActionKind.TOPIC: return new cw_actions.SnsAction(this.snsTopic!);
       case AlarmActionKind.STACK_TOPIC: return OperationsHub.of(scope).topicAction;
+      case AlarmActionKind.SIGNAL_TOPIC: return OperationsHub.of(scope).signalTopicAction;
       case AlarmActionKind.OPS_ITEM: return new cw_actions.SsmAction(this.opsItemSeverity!, this.opsItemCategory);
       default: return new cw_actions.SsmIncidentAction(this.responsePlanName!);
     }
@@ -69,7 +82,7 @@ export class AlarmAction {
 
   /** Whether the action should also run when the alarm returns to OK. */
   public get notifiesOnRecovery(): boolean {
-    return this.kind === AlarmActionKind.TOPIC || this.kind === AlarmActionKind.STACK_TOPIC;
+    return this.kind === AlarmActionKind.TOPIC || this.kind === AlarmActionKind.STACK_TOPIC || this.kind === AlarmActionKind.SIGNAL_TOPIC;
   }
 }
 
@@ -86,8 +99,11 @@ export interface AlarmPolicyProps {
    */
   readonly warning?: AlarmAction[];
   /**
-   * What info alarms (signals that feed a composite or a rollback) do; at most 5.
-   * @default - nothing
+   * What info alarms (signals that feed a composite or a rollback) do; at most 5. They page no
+   * one: by default each state change is recorded on the stack's signal topic, so every
+   * alarm has an action (Control Tower CT.CLOUDWATCH.PR.1, cdk-nag CloudWatchAlarmAction)
+   * without a person being woken for a signal the health alarm already judges.
+   * @default [AlarmAction.signalTopic()]
    */
   readonly info?: AlarmAction[];
   /**
@@ -140,8 +156,13 @@ export class AlarmPolicy {
     switch (severity) {
       case AlarmSeverity.CRITICAL: return this.props.critical ?? [AlarmAction.stackTopic()];
       case AlarmSeverity.WARNING: return this.props.warning ?? [AlarmAction.opsItem(cw_actions.OpsItemSeverity.MEDIUM)];
-      default: return this.props.info ?? [];
+      default: return this.props.info ?? [AlarmAction.signalTopic()];
     }
+  }
+
+  /** Whether alarms of `severity` notify a topic that pages (the stack's alarm topic or one of yours). */
+  public pages(severity: AlarmSeverity): boolean {
+    return this.actionsFor(severity).some((a) => a.kind === AlarmActionKind.TOPIC || a.kind === AlarmActionKind.STACK_TOPIC);
   }
 
   /** Period of signal alarms. */

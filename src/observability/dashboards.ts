@@ -37,6 +37,7 @@ interface Page {
  */
 export class OperationsDashboards {
   private readonly pages: Page[] = [];
+  private readonly pinned: cloudwatch.IAlarm[] = [];
 
   constructor(private readonly scope: Construct, private readonly name: string) {}
 
@@ -65,6 +66,12 @@ export class OperationsDashboards {
     return page.dashboard;
   }
 
+  /** Shows `alarm` (e.g. the response dead-letter alarm) in the summary row of every dashboard, present and future. */
+  public pinSummaryAlarm(alarm: cloudwatch.IAlarm): void {
+    this.pinned.push(alarm);
+    for (const page of this.pages) page.summary.alarms.unshift(alarm);
+  }
+
   private newPage(): Page {
     const n = this.pages.length + 1;
     const name = n === 1 ? this.name : `${this.name}-${n}`;
@@ -76,6 +83,7 @@ export class OperationsDashboards {
       markdown: `# ${name}\nThe health of every service on this dashboard, then one section per service: `
         + 'traffic, errors, latency and saturation, with links to each service\'s runbook and deployments.',
     }), summary);
+    summary.alarms.push(...this.pinned);
     const page = { dashboard, summary, widgets: SUMMARY_WIDGETS };
     this.pages.push(page);
     return page;

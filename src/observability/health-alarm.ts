@@ -19,7 +19,7 @@ export interface HealthAlarmOptions {
 
 /**
  * The composite alarm that pages for a service: in ALARM when any signal alarm is.
- * Signal alarms carry no actions of their own, so one incident pages once.
+ * Signal alarms page no one themselves (their INFO actions are low-urgency), so one incident pages once.
  */
 export function createHealthAlarm(scope: Construct, options: HealthAlarmOptions): cloudwatch.CompositeAlarm {
   const signals = options.signalAlarms.map((a) => a.alarmName).join(', ');

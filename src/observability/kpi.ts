@@ -7,6 +7,7 @@ import { validateEvaluationValues } from './evaluation';
 import { ownershipName, tagOwnership } from '../core/ownership';
 import { invalidProp, literalNumber, matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
+import { respondToPage } from '../runbooks/page-response';
 
 /** Which way a KPI going wrong looks. */
 export enum KpiDirection {
@@ -165,6 +166,13 @@ export class Kpi extends Construct {
     }
     policy.applyActions(this.alarm, severity);
     tagAlarm(this.alarm, serviceName, severity);
+    if (severity === AlarmSeverity.CRITICAL && policy.pages(severity)) {
+      respondToPage(this, 'OnAlarm', this.alarm, {
+        title: `${serviceName}: KPI ${kpiName} at risk`,
+        description: common.alarmDescription,
+        dedupString: `cdk-opex:${serviceName}:kpi-${kpiName}`,
+      });
+    }
     const hub = OperationsHub.of(this);
     const team = props.team === undefined ? hub.services.find((s) => s.serviceName === serviceName)?.team : ownershipName(this, 'team', props.team);
     tagOwnership([this.alarm], serviceName, team);

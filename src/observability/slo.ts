@@ -7,6 +7,7 @@ import { Limits } from '../core/limits';
 import { ownershipName } from '../core/ownership';
 import { invalidProp, literalMillis, literalNumber, matchingString, positiveNumber } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
+import { respondToPage } from '../runbooks/page-response';
 
 /** Bounds of an SLO window: the workbook's burn rates are meant for windows of weeks. */
 const MIN_WINDOW_DAYS = 7;
@@ -248,7 +249,7 @@ export class ServiceLevelObjective extends Construct {
   public readonly pageAlarm: cloudwatch.CompositeAlarm;
   /** Composite alarm for slower burns, if any alert is a ticket. */
   public readonly ticketAlarm?: cloudwatch.CompositeAlarm;
-  /** The metric-math alarms, one per distinct window and burn rate; they carry no actions. */
+  /** The metric-math alarms, one per distinct window and burn rate; they take the policy's INFO actions and page no one. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** Error budget remaining and SLI over the window, burn rates, and the alert states. */
   public readonly widgets: cloudwatch.IWidget[];
@@ -296,6 +297,13 @@ export class ServiceLevelObjective extends Construct {
         if (actions.length) alarm.addAlarmAction(...actions);
       } else {
         policy.applyActions(alarm, alarmSeverity);
+        if (alarmSeverity === AlarmSeverity.CRITICAL && policy.pages(alarmSeverity)) {
+          respondToPage(this, 'OnPage', alarm, {
+            title: `${this.serviceName} is burning its ${this.objectiveName} error budget`,
+            description: this.tierDescription(severity, alerts),
+            dedupString: `cdk-opex:${this.serviceName}:${signal}`,
+          });
+        }
       }
       tagAlarm(alarm, this.serviceName, alarmSeverity);
       return alarm;
@@ -357,6 +365,7 @@ export class ServiceLevelObjective extends Construct {
         datapointsToAlarm: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      policy.applyActions(alarm, AlarmSeverity.INFO);
       tagAlarm(alarm, this.serviceName, AlarmSeverity.INFO);
       made.set(keyOf(a, w), alarm);
       this.alarms.push(alarm);

@@ -1,6 +1,6 @@
 import { readCatalog } from './catalog';
 import { costCents, estimate, freeDashboardCents, prices, centsToUsd } from './cost';
-import { OperationalReadiness, ReadinessStack } from './model';
+import { OperationalReadiness, ReadinessResponses, ReadinessStack } from './model';
 import { ConsoleLinks, serviceEntry } from './service-entry';
 import { discoverServices } from './services';
 import { StackModel } from '../model/stack-model';
@@ -42,7 +42,9 @@ export function analyzeAssembly(stacks: StackTemplateInput[]): OperationalReadin
 function analyzeStack(input: StackTemplateInput): ReadinessStack {
   const model = StackModel.fromTemplate(input.template);
   const catalog = readCatalog(input.template);
-  const drafts = discoverServices(model, catalog);
+  const responses = responseDeadLetterQueue(model);
+  // The response dead-letter queue is the stack's plumbing for its runbooks, not a service.
+  const drafts = discoverServices(model, catalog, new Set(responses ? [responses.deadLetterQueue] : []));
   const links = new ConsoleLinks(input.region);
   // Each alarm is charged to the first service that owns it; what no service owns is shared.
   const charged = new Set<string>();
@@ -63,7 +65,17 @@ function analyzeStack(input: StackTemplateInput): ReadinessStack {
     findings: services.reduce((s, svc) => s + svc.findings.length, 0),
     cost: estimate({ alarms, dashboards, kmsKeys }),
     sharedCost: estimate({ alarms: alarms.filter((a) => !charged.has(a.id)), dashboards, kmsKeys }),
+    responses,
   };
+}
+
+/** The queue the stack's runbook targets dead-letter to (the first, if several), and the alarm on its messages. */
+function responseDeadLetterQueue(model: StackModel): ReadinessResponses | undefined {
+  const queue = model.runbookStarts.map((s) => s.deadLetterQueue)
+    .find((q): q is string => q !== undefined && model.resource(q)?.Type === 'AWS::SQS::Queue');
+  if (queue === undefined) return undefined;
+  const alarm = model.alarmsOn(queue)[0];
+  return { deadLetterQueue: queue, alarm, alarmPages: alarm !== undefined && (model.alarms.get(alarm)?.pages ?? false) };
 }
 
 /** KMS keys that encrypt a topic an alarm notifies (the alarm topics' keys). */

@@ -59,6 +59,24 @@ export interface ReadinessStack {
   readonly cost: ReadinessCost;
   /** What no one service owns: dashboards, keys, and alarms of no service. */
   readonly sharedCost: ReadinessCost;
+  /**
+   * Where events that could not start a runbook go, and the alarm on it.
+   * @default - no EventBridge target that starts a runbook has a dead-letter queue
+   */
+  readonly responses?: ReadinessResponses;
+}
+
+/** What catches a response that did not start: the dead-letter queue of the runbook targets. */
+export interface ReadinessResponses {
+  /** Logical id of the SQS queue EventBridge runbook targets dead-letter to. */
+  readonly deadLetterQueue: string;
+  /**
+   * Logical id of an alarm on that queue's visible messages.
+   * @default - none: an undelivered response goes unnoticed
+   */
+  readonly alarm?: string;
+  /** Whether that alarm notifies or pages someone. */
+  readonly alarmPages: boolean;
 }
 
 /** One service: a Lambda function, ECS service, API stage, queue or table. */

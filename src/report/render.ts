@@ -1,4 +1,4 @@
-import { OperationalReadiness, ReadinessCost, ReadinessService, ReadinessStack, WellArchitectedRow } from './model';
+import { OperationalReadiness, ReadinessCost, ReadinessResponses, ReadinessService, ReadinessStack, WellArchitectedRow } from './model';
 import { NOT_MET } from './well-architected';
 
 /** The report as JSON; absent values are written `null`. */
@@ -99,6 +99,7 @@ export function renderMarkdown(report: OperationalReadiness): string {
     out.push(`## Stack ${stack.stackName}`, '');
     out.push(`${stack.services.length} service(s), ${stack.findings} finding(s), ${stack.resources} resources, `
       + `${usd(stack.cost.monthlyUsd)}/month${stack.catalog ? '; cdk-opex catalog present' : ''}.`, '');
+    if (stack.responses) out.push(responsesLine(stack.responses), '');
     out.push(...mdTable(
       ['Service', 'Kind', 'Owner', 'Alarms (paging)', 'Outage detected', 'Deployment', 'Rollback on alarm', 'Runbooks', 'Game days', 'Findings', 'Cost/month'],
       byFindings(stack.services).map((svc) => [svc.name, svc.kind, ownerText(svc), alarmText(svc), detectionText(svc), deploymentText(svc),
@@ -243,6 +244,7 @@ function htmlStack(stack: ReadinessStack): string[] {
   out.push(`<h2 id="stack-${esc(stack.stackName)}">Stack ${esc(stack.stackName)}</h2>`);
   out.push(`<p>${stack.services.length} service(s), <b>${stack.findings} finding(s)</b>, ${stack.resources} resources, `
     + `${usd(stack.cost.monthlyUsd)} per month${stack.catalog ? '; cdk-opex catalog present' : ''}.</p>`);
+  if (stack.responses) out.push(`<p>${esc(responsesLine(stack.responses))}</p>`);
   out.push('<table><thead><tr><th>Service</th><th>Kind</th><th>Owner</th><th class="num">Alarms (paging)</th><th>Outage detected</th>'
     + '<th>Deployment</th><th>Rollback on alarm</th><th class="num">Runbooks</th><th>Game days</th><th class="num">Findings</th><th class="num">Cost/month</th></tr></thead><tbody>');
   for (const svc of byFindings(stack.services)) {
@@ -292,4 +294,10 @@ function htmlService(svc: ReadinessService): string[] {
   }
   out.push('</tbody></table>', '</section>');
   return out;
+}
+
+/** The stack-level line on what catches a response that did not start. */
+function responsesLine(r: ReadinessResponses): string {
+  const alarm = r.alarm ? `; alarm \`${r.alarm}\` ${r.alarmPages ? 'pages' : 'notifies no one'} when a message arrives` : '; no alarm on it';
+  return `Responses: a runbook start that fails after its retries goes to dead-letter queue \`${r.deadLetterQueue}\`${alarm}.`;
 }

@@ -64,7 +64,7 @@ export function serviceEntry(model: StackModel, draft: ServiceDraft, costAlarms:
     ? { seconds: entry.detectionSeconds, alarm: entry.healthAlarm, basis: `cdk-opex catalog: the health alarm ${healthName} fires within ${entry.detectionSeconds} s` }
     : found.seconds !== undefined
       ? { ...found, basis: `period x datapoints to alarm + 60 s publish delay of ${model.alarmLabel(found.alarm!)}` }
-      : { seconds: undefined, alarm: undefined, basis: 'no alarm on its metrics pages anyone (an SNS topic that is not low-urgency, or Incident Manager)' };
+      : { seconds: undefined, alarm: undefined, basis: 'no alarm on its metrics pages anyone (an SNS topic not tagged as non-paging, or Incident Manager)' };
 
   const runbooks = runbooksOf(model, draft, links);
   const gameDays = gameDaysOf(model, draft, tags[OWNERSHIP_TAGS.service] ?? draft.name);

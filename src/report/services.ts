@@ -23,9 +23,9 @@ export interface ServiceDraft {
 }
 
 /** The services of a stack: every catalog service first, then each service resource no catalog entry claims. */
-export function discoverServices(model: StackModel, catalog: Catalog | undefined): ServiceDraft[] {
+export function discoverServices(model: StackModel, catalog: Catalog | undefined, plumbing: Set<string> = new Set()): ServiceDraft[] {
   const drafts: ServiceDraft[] = [];
-  const claimed = new Set<string>();
+  const claimed = new Set<string>(plumbing);
   for (const entry of catalog?.services ?? []) {
     const kpiAlarms = (catalog?.kpis ?? []).filter((k) => k.service === entry.name).map((k) => k.alarm);
     const declared = [

@@ -5,9 +5,9 @@ import { invalidProp } from '../core/validate';
  * scope it. A step that needs an action on `*` that is not listed here fails synth.
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL: { [action: string]: string } = {
-  'ssm:CreateOpsItem': 'ssm:CreateOpsItem has no resource-level permission (the OpsItem does not exist yet)',
+  'ssm:CreateOpsItem': 'ssm:CreateOpsItem has no resource type (the OpsItem does not exist yet); its only condition keys, '
+    + 'aws:RequestTag and aws:TagKeys, constrain the tags of the request, not which OpsItem',
   'cloudwatch:GetMetricData': 'cloudwatch:GetMetricData has no resource-level permission',
-  'ecs:ListTasks': 'ecs:ListTasks authorizes on container instances only; the cluster and service are request parameters',
 };
 
 /** IAM prefixes that differ from the service name Automation uses. */
@@ -31,6 +31,8 @@ export enum StepResourcesKind {
   TARGET = 'TARGET',
   /** `*`, for actions without resource-level permission. */
   ANY = 'ANY',
+  /** `*`, narrowed by a condition key to the ARNs of each target, bound later. */
+  CONDITION = 'CONDITION',
 }
 
 /** Which resources a step's actions apply to. */
@@ -50,6 +52,16 @@ export class StepResources {
     return new StepResources(StepResourcesKind.TARGET, [], slot);
   }
 
+  /**
+   * `*`, narrowed by the condition key `conditionKey` (`ArnEquals`) to the ARNs each
+   * target binds with `runbook.allowOn(slot, arns)`: for actions whose resource IAM
+   * cannot name but whose request a condition key scopes, e.g. `ecs:ListTasks` by
+   * `ecs:cluster`.
+   */
+  public static anyWhere(conditionKey: string, slot: string): StepResources {
+    return new StepResources(StepResourcesKind.CONDITION, ['*'], slot, conditionKey);
+  }
+
   /** `*`: only for actions listed in ACTIONS_WITHOUT_RESOURCE_LEVEL. */
   public static any(): StepResources {
     return new StepResources(StepResourcesKind.ANY, ['*']);
@@ -61,10 +73,15 @@ export class StepResources {
     /** ARNs for ARNS and ANY; empty for TARGET. */
     public readonly resourceArns: string[],
     /**
-     * Slot name for TARGET.
+     * Slot name for TARGET and CONDITION.
      * @default - none
      */
     public readonly slot?: string,
+    /**
+     * Condition key for CONDITION, e.g. `ecs:cluster`.
+     * @default - none
+     */
+    public readonly conditionKey?: string,
   ) {}
 }
 

@@ -197,6 +197,8 @@ export class Runbook extends RunbookBase {
   private readonly slotActions = new Map<string, string[]>();
   /** Slots `allowOn` has bound to at least one target. */
   private readonly boundSlots = new Set<string>();
+  /** Actions on `*` the steps need where a condition key equals each target's ARN, by slot. */
+  private readonly slotConditions = new Map<string, { conditionKey: string; actions: string[] }>();
 
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
@@ -247,7 +249,7 @@ export class Runbook extends RunbookBase {
 
   /** Kinds of target resources the steps act on, e.g. `function`; bind each with `allowOn`. */
   public get slots(): string[] {
-    return [...this.slotActions.keys()];
+    return [...this.slotActions.keys(), ...this.slotConditions.keys()];
   }
 
   /**
@@ -256,12 +258,23 @@ export class Runbook extends RunbookBase {
    */
   public allowOn(slot: string, arns: string[], options: AllowOnOptions = {}): void {
     const actions = this.slotActions.get(slot);
-    if (!actions) {
+    const conditioned = this.slotConditions.get(slot);
+    if (!actions && !conditioned) {
       invalidProp(this, 'slot', `'${slot}' is not a target slot of this runbook (it has ${this.slots.join(', ') || 'none'})`);
     }
     if (arns.length === 0) invalidProp(this, 'arns', `give at least one ARN for slot '${slot}'`);
     this.boundSlots.add(slot);
-    allowOnResources(this.role, actions, arns);
+    if (conditioned) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: conditioned.actions,
+        resources: ['*'],
+        conditions: { ArnEquals: { [conditioned.conditionKey]: arns } },
+      }));
+      acknowledgeWildcardResource(this.role, '*', `${conditioned.actions.join(', ')} name no resource IAM can scope; `
+        + `the ${conditioned.conditionKey} condition limits them to this runbook's targets.`);
+      return;
+    }
+    allowOnResources(this.role, actions!, arns);
     for (const arn of arns.filter((a) => a.includes('*'))) {
       if (!options.wildcardReason) {
         invalidProp(this, 'arns', `'${arn}' has a wildcard: say why it is as narrow as IAM allows in \`wildcardReason\``);
@@ -275,7 +288,7 @@ export class Runbook extends RunbookBase {
       const users = steps.filter((s) => s.permissions.some((p) => p.resources.slot === slot)).map((s) => `'${s.name}'`);
       return `${this.node.path}: invalid \`steps\`: ${users.length > 1 ? 'steps' : 'step'} ${users.join(', ')} `
         + `${users.length > 1 ? 'act' : 'acts'} on target slot '${slot}' `
-        + `(${this.slotActions.get(slot)!.join(', ')}), but no allowOn('${slot}', arns) binds it, so the runbook's role `
+        + `(${(this.slotActions.get(slot) ?? this.slotConditions.get(slot)?.actions ?? []).join(', ')}), but no allowOn('${slot}', arns) binds it, so the runbook's role `
         + 'has no permission for it and the step would fail with AccessDenied: call allowOn (or a RunbookLibrary.allow* method)';
     });
   }
@@ -290,6 +303,12 @@ export class Runbook extends RunbookBase {
     const unscoped = new Set<string>();
     for (const permission of steps.flatMap((s) => s.permissions)) {
       const { kind, resourceArns: arns, slot } = permission.resources;
+      if (kind === StepResourcesKind.CONDITION) {
+        const known = this.slotConditions.get(slot!);
+        const actions = [...new Set([...known?.actions ?? [], ...permission.actions])];
+        this.slotConditions.set(slot!, { conditionKey: permission.resources.conditionKey!, actions });
+        continue;
+      }
       if (kind === StepResourcesKind.TARGET) {
         const actions = this.slotActions.get(slot!) ?? [];
         this.slotActions.set(slot!, [...new Set([...actions, ...permission.actions])]);

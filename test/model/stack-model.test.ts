@@ -93,7 +93,7 @@ describe('StackModel', () => {
   test('an OpsItem is a ticket, not a page; a low-urgency topic notifies without paging', () => {
     const model = StackModel.fromTemplate({
       Resources: {
-        Quiet: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'cdk-opex:urgency', Value: 'low' }] } },
+        Quiet: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'cdk-opex:pages', Value: 'false' }] } },
         Loud: { Type: 'AWS::SNS::Topic', Properties: {} },
         Ticket: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: ['arn:aws:ssm:us-east-1:123456789012:opsitem:3#CATEGORY=Availability'] } },
         Told: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Quiet' }] } },

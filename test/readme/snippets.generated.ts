@@ -5,9 +5,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { AlarmAction, AlarmPolicy, Kpi, KpiBand, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
 
 const LAMBDA_BASIC_EXECUTION = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -59,31 +60,36 @@ export function readmeApp() {
   });
   // README snippet 3
 
+  Validations.of(app).addPlugins(new CfnGuardValidator(), new AwsSolutionsChecks(app), new NIST80053R5Checks(app),
+    new HIPAASecurityChecks(app), new PCIDSS321Checks(app), new ServerlessChecks(app), new OperationalExcellenceChecks(app));
+  // README snippet 4
+
   AlarmPolicy.set(app, new AlarmPolicy({
     critical: [AlarmAction.topic(pagerTopic), AlarmAction.incident('shop-outage')], // default: the stack's topic
     warning: [AlarmAction.opsItem(OpsItemSeverity.MEDIUM)],                         // the default
+    info: [AlarmAction.signalTopic()],                                               // the default: pages no one
   }));
-  // README snippet 4
+  // README snippet 5
 
   new ServiceLevelObjective(stack, 'ApiLatency', {
     serviceName: 'checkout',
     indicator: SloIndicator.latencyPercentile({ metric: fn.metricDuration(), threshold: 300 }), // 99% under 300 ms
     target: 99,
   });
-  // README snippet 5
+  // README snippet 6
 
   new Kpi(stack, 'Orders', {
     serviceName: 'checkout', kpiName: 'orders-per-minute',
     metric: ordersPlaced, band: KpiBand.below(5),   // or KpiBand.anomaly(KpiDirection.LOW)
   });
-  // README snippet 6
+  // README snippet 7
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new OperationalExcellenceChecks(app));
-  // README snippet 7
+  // README snippet 8
 
   const auditLogs = new logs.LogGroup(stack, 'AuditLogs', { retention: logs.RetentionDays.INFINITE });
   Validations.of(auditLogs).acknowledge({ id: 'OPEX-LogGroupRetention', reason: 'audit records are kept for good by policy' });
-  // README snippet 8
+  // README snippet 9
 
   const restart = new Runbook(stack, 'RestartTasks', {
     description: 'Replace every task of an ECS service and wait for the rollout',
@@ -108,7 +114,7 @@ export function readmeApp() {
     ],
   });
   restart.allowOn('service', [checkoutService.serviceArn]); // the role may touch this service only
-  // README snippet 9
+  // README snippet 10
 
   const stoppedTasks = RunbookLibrary.ecsStoppedTasks(stack);
   RunbookLibrary.allowEcsService(stoppedTasks, checkoutService); // its role may read this service's tasks only
@@ -117,7 +123,7 @@ export function readmeApp() {
     eventPattern: Triggers.ecsTaskStoppedUnexpectedly(cluster, 'checkout'),
     parameters: { Cluster: [cluster.clusterName], Service: ['checkout'] },
   });
-  // README snippet 10
+  // README snippet 11
 
   const aws = new MockAwsEnvironment()
     .onApi('ecs', 'UpdateService', {})

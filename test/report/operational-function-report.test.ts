@@ -4,6 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { row, stackIn, strictAppInTempDir } from './support';
 import { OperationalFunction } from '../../src';
 import { ReadinessReport } from '../../src/report';
+import { renderMarkdown } from '../../src/report/render';
 import { reportFromAssembly } from '../../src/report/write';
 import { plainFunction } from '../support/stacks';
 
@@ -75,22 +76,23 @@ describe('readiness report of one OperationalFunction', () => {
     // errors alarm reads Errors and Invocations: 2 metrics x $0.10 = $0.20
     // latency (p99 Duration) 1 x $0.10 = $0.10; throttles 1 x $0.10 = $0.10
     // health composite $0.50                     -> the service: $0.90
-    // + operations dashboard $3.00 + alarm topic KMS key $1.00 -> the stack: $4.90
+    // + the hub's response dead-letter alarm $0.10
+    // + operations dashboard $3.00 + alarm topic KMS key $1.00 -> the stack: $5.00
     expect(service.cost.monthlyUsd).toBe(0.9);
     expect(service.cost.lines).toEqual([
       expect.objectContaining({ item: 'standard-alarm-metrics', quantity: 4, unitUsd: 0.1, monthlyUsd: 0.4 }),
       expect.objectContaining({ item: 'composite-alarms', quantity: 1, unitUsd: 0.5, monthlyUsd: 0.5 }),
     ]);
-    expect(stack.cost.monthlyUsd).toBe(4.9);
+    expect(stack.cost.monthlyUsd).toBe(5);
     expect(stack.cost.lines.map((l) => [l.item, l.quantity, l.monthlyUsd])).toEqual([
-      ['standard-alarm-metrics', 4, 0.4],
+      ['standard-alarm-metrics', 5, 0.5],
       ['composite-alarms', 1, 0.5],
       ['dashboards', 1, 3],
       ['kms-keys', 1, 1],
     ]);
-    expect(report.summary.monthlyUsd).toBe(4.9);
+    expect(report.summary.monthlyUsd).toBe(5);
     // Within the account's 3 free dashboards, only alarms and the key are charged.
-    expect(report.summary.monthlyUsdBeyondFreeTier).toBe(1.9);
+    expect(report.summary.monthlyUsdBeyondFreeTier).toBe(2);
   });
 
   test('maps the Well-Architected best practices', () => {
@@ -114,6 +116,17 @@ describe('readiness report of one OperationalFunction', () => {
     expect(row(service, 'OPS08-BP04').reason).toContain('180 s');
     expect(service.findings).toEqual(service.wellArchitected.filter((r) => r.status === 'not met').map((r) => r.id));
     expect(stack.findings).toBe(service.findings.length);
+  });
+
+  test('records where a response that did not start goes, and that its alarm pages; the queue is no service', () => {
+    expect(stack.responses).toEqual({
+      deadLetterQueue: expect.stringMatching(/^CdkOpexOperationsResponseDeadLetterQueue/),
+      alarm: expect.stringMatching(/^CdkOpexOperationsResponseDeadLetterAlarm/),
+      alarmPages: true,
+    });
+    expect(stack.services.map((s) => s.name)).toEqual(['Checkout']);
+    expect(renderMarkdown(report)).toContain(`Responses: a runbook start that fails after its retries goes to dead-letter queue \`${stack.responses!.deadLetterQueue}\`; `
+      + `alarm \`${stack.responses!.alarm}\` pages when a message arrives.`);
   });
 
   test('a team makes the service owned', () => {

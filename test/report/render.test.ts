@@ -48,7 +48,7 @@ describe('rendering', () => {
     }
     // The findings table comes before the stacks.
     expect(html.indexOf('id="findings"')).toBeLessThan(html.indexOf('id="stack-Shop"'));
-    expect(html).toContain('$4.90');
+    expect(html).toContain('$5.00');
   });
 
   test('escapes what it shows', () => {

@@ -5,9 +5,10 @@ import { StepResources } from '../permissions';
 import { Runbook, RunbookParameter } from '../runbook';
 import { RunbookStep, RunbookValueType } from '../step';
 
-/** Target slots: the ECS service, and the tasks of its cluster (`task/<cluster>/*`). */
+/** Target slots: the ECS service, the tasks of its cluster (`task/<cluster>/*`), and its cluster. */
 export const SERVICE_SLOT = 'service';
 export const TASKS_SLOT = 'tasks';
+export const CLUSTER_SLOT = 'cluster';
 
 const SERVICE_PARAMETERS: RunbookParameter[] = [
   { name: 'Cluster', description: 'Name or ARN of the cluster.' },
@@ -125,7 +126,8 @@ export function createEcsStoppedTasksRunbook(scope: Construct, id: string): Runb
           { name: 'Reasons', selector: '$.Payload.Reasons' },
         ],
         permissions: [
-          { actions: ['ecs:ListTasks'], resources: StepResources.any() },
+          // ListTasks authorizes on container instances, which Fargate tasks have none of; ecs:cluster scopes the request.
+          { actions: ['ecs:ListTasks'], resources: StepResources.anyWhere('ecs:cluster', CLUSTER_SLOT) },
           { actions: ['ecs:DescribeTasks'], resources: StepResources.target(TASKS_SLOT) },
         ],
       }),

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { ChangeRunbookOptions, variantId } from './approval';
-import { createEcsForceNewDeploymentRunbook, createEcsScaleOutRunbook, createEcsStoppedTasksRunbook, SERVICE_SLOT, TASKS_SLOT } from './ecs';
+import { createEcsForceNewDeploymentRunbook, createEcsScaleOutRunbook, createEcsStoppedTasksRunbook, CLUSTER_SLOT, SERVICE_SLOT, TASKS_SLOT } from './ecs';
 import { createNotifyRunbook, createOpsItemRunbook, TOPIC_SLOT } from './generic';
 import { createLambdaConcurrencyRunbook, createLambdaRollbackRunbook } from './lambda-changes';
 import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook, FUNCTION_SLOT } from './lambda-diagnostics';
@@ -67,9 +67,10 @@ export class RunbookLibrary {
     }
   }
 
-  /** Lets an ECS runbook act on `service` (and, for stopped tasks, the tasks of its cluster). */
+  /** Lets an ECS runbook act on `service` (and, for stopped tasks, list and read the tasks of its cluster). */
   public static allowEcsService(runbook: Runbook, service: ecs.IBaseService): void {
     if (runbook.slots.includes(SERVICE_SLOT)) runbook.allowOn(SERVICE_SLOT, [service.serviceArn]);
+    if (runbook.slots.includes(CLUSTER_SLOT)) runbook.allowOn(CLUSTER_SLOT, [service.cluster.clusterArn]);
     if (runbook.slots.includes(TASKS_SLOT)) {
       const tasks = Stack.of(service).formatArn({
         service: 'ecs', resource: 'task', resourceName: `${service.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
