@@ -47,6 +47,9 @@ export interface AlarmFact {
 }
 
 const METRIC_ALARM = 'AWS::CloudWatch::Alarm';
+/** The tag cdk-opex puts on every alarm it makes, and the severities that page no one (AlarmSeverity.WARNING, INFO). */
+const SEVERITY_TAG = 'severity';
+const NOT_PAGING_SEVERITIES = ['warning', 'info'];
 const COMPOSITE_ALARM = 'AWS::CloudWatch::CompositeAlarm';
 
 /** Every alarm of a template, by logical id. */
@@ -85,7 +88,7 @@ function metricAlarm(resources: Resources, id: string, r: CfnResourceJson): Alar
   const metricCount = metrics.length === 0 ? 1 : Math.max(1, stats + queries);
   const alarmType = anomaly ? 'anomaly' : metrics.length > 1 || expressions.length > 0 ? 'math' : 'metric';
   const datapoints = Number(p.DatapointsToAlarm ?? p.EvaluationPeriods ?? 1);
-  const actions = alarmActions(resources, p);
+  const actions = alarmActions(resources, p, tagsOf(r));
   return {
     id,
     resource: r,
@@ -107,7 +110,7 @@ function compositeAlarm(resources: Resources, id: string, r: CfnResourceJson, by
   const rule = parseRule(ruleText(p.AlarmRule), (arg) => resolveAlarm(arg, resources, byName));
   const children = new Set<string>();
   collectChildren(rule, children);
-  const actions = alarmActions(resources, p);
+  const actions = alarmActions(resources, p, tagsOf(r));
   return {
     id,
     resource: r,
@@ -125,8 +128,10 @@ function compositeAlarm(resources: Resources, id: string, r: CfnResourceJson, by
 }
 
 /** Actions of an alarm when it enters ALARM; none when actions are disabled. */
-function alarmActions(resources: Resources, props: any): AlarmActionFact[] {
+function alarmActions(resources: Resources, props: any, tags: Record<string, string>): AlarmActionFact[] {
   if (props.ActionsEnabled === false) return [];
+  // A warning (a ticket) or an info alarm (a signal) that notifies a topic tells people; it pages no one.
+  const lowSeverity = NOT_PAGING_SEVERITIES.includes(tags[SEVERITY_TAG]);
   const list: unknown[] = Array.isArray(props.AlarmActions) ? props.AlarmActions : [];
   return list.map((action: any): AlarmActionFact => {
     const ref = [...referencedIds(action)][0];
@@ -134,13 +139,13 @@ function alarmActions(resources: Resources, props: any): AlarmActionFact[] {
     const text = cfnText(action);
     if (target?.Type === 'AWS::SNS::Topic') {
       // A topic tagged as not paging (the hub's signal topic) tells people without paging them.
-      const quiet = tagsOf(target)[NON_PAGING_TAG.key] === NON_PAGING_TAG.value;
+      const quiet = tagsOf(target)[NON_PAGING_TAG.key] === NON_PAGING_TAG.value || lowSeverity;
       return { text: `SNS topic ${ref}${quiet ? ' (no paging)' : ''}`, effect: quiet ? 'notify' : 'page', topic: ref };
     }
     const opsItem = /:opsitem:(\d+)/.exec(text);
     if (opsItem) return { text: `OpsItem severity ${opsItem[1]}`, effect: 'ticket' };
     if (/ssm-incidents/.test(text)) return { text: `Incident Manager ${text.split('/').pop()}`, effect: 'page' };
-    if (/:sns:/.test(text)) return { text: `SNS topic ${text.split(':').pop()}`, effect: 'page' };
+    if (/:sns:/.test(text)) return { text: `SNS topic ${text.split(':').pop()}${lowSeverity ? ' (no paging)' : ''}`, effect: lowSeverity ? 'notify' : 'page' };
     if (/:lambda:/.test(text) || target?.Type === 'AWS::Lambda::Function') return { text: `Lambda ${text}`, effect: 'automation' };
     if (/:autoscaling:|:automate:|:ec2:/.test(text)) return { text, effect: 'automation' };
     return { text, effect: 'other' };

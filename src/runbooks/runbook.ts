@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, StepResourcesKind } from './permissions';
 import { RunbookStep, RunbookValueType, stepReferences } from './step';
 import { allowOnResources } from '../core/merged-policy';
-import { acknowledgeWildcardResource } from '../core/nag';
+import { acknowledgeInlinePolicies, acknowledgeWildcardResource } from '../core/nag';
 import { invalidProp, matchingString } from '../core/validate';
 
 /** The parameter every cdk-opex runbook takes: the role Automation assumes to run it. */
@@ -209,6 +209,8 @@ export class Runbook extends RunbookBase {
     validateRunbook(this, parameters, props);
 
     const stack = Stack.of(this);
+    // The role's policy is the union of the steps' statements, kept on the role it serves.
+    acknowledgeInlinePolicies(this);
     this.role = new iam.Role(this, 'Role', {
       description: `Runs the ${id} runbook`,
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {

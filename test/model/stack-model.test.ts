@@ -90,7 +90,7 @@ describe('StackModel', () => {
     expect(model.alarmsOn(dlq)).toEqual([idOf(model, 'AWS::CloudWatch::Alarm', 'DeadLetters')]);
   });
 
-  test('an OpsItem is a ticket, not a page; a low-urgency topic notifies without paging', () => {
+  test('an OpsItem is a ticket, not a page; a non-paging topic, or a warning alarm\'s topic, notifies without paging', () => {
     const model = StackModel.fromTemplate({
       Resources: {
         Quiet: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'cdk-opex:pages', Value: 'false' }] } },
@@ -99,9 +99,10 @@ describe('StackModel', () => {
         Told: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Quiet' }] } },
         Paged: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Loud' }] } },
         Muted: { Type: 'AWS::CloudWatch::Alarm', Properties: { ActionsEnabled: false, AlarmActions: [{ Ref: 'Loud' }] } },
+        Warned: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Loud' }], Tags: [{ Key: 'severity', Value: 'warning' }] } },
       },
     });
-    expect(['Ticket', 'Told', 'Paged', 'Muted'].map((id) => [id, model.alarms.get(id)!.actions.map((a) => a.effect), model.alarms.get(id)!.pages]))
-      .toEqual([['Ticket', ['ticket'], false], ['Told', ['notify'], false], ['Paged', ['page'], true], ['Muted', [], false]]);
+    expect(['Ticket', 'Told', 'Paged', 'Muted', 'Warned'].map((id) => [id, model.alarms.get(id)!.actions.map((a) => a.effect), model.alarms.get(id)!.pages]))
+      .toEqual([['Ticket', ['ticket'], false], ['Told', ['notify'], false], ['Paged', ['page'], true], ['Muted', [], false], ['Warned', ['notify'], false]]);
   });
 });

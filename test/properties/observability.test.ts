@@ -7,7 +7,7 @@ import {
 } from '../../src';
 import {
   invalidAlarmPolicy, invalidKpi, invalidPropError, invalidSlo, KpiCase, kpiBandOf, kpiMetric, runs, sampler, SloCase,
-  validAlarmPolicy, validKpi, validSlo,
+  serviceAlarms, validAlarmPolicy, validKpi, validSlo,
 } from '../support/arbitraries';
 import { plainFunction, strictStack } from '../support/stacks';
 
@@ -55,7 +55,7 @@ describe('ServiceLevelObjective: random props', () => {
       for (const a of slo.burnRateAlerts) expect(a.burnRate * slo.errorBudget).toBeLessThanOrEqual(0.9 + 1e-9);
       if (!synthSome()) return;
       const t = Template.fromStack(stack);
-      const thresholds = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.Threshold).sort();
+      const thresholds = serviceAlarms(t).map((a: any) => a.Properties.Threshold).sort();
       expect(thresholds).toEqual(slo.burnRateAlerts.flatMap((a) => [a.burnRate, a.burnRate]).sort());
       t.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
       const page = t.toJSON().Resources[stack.getLogicalId(slo.pageAlarm.node.defaultChild as any)].Properties;
@@ -77,7 +77,7 @@ describe('Kpi and KpiBand: random props', () => {
     fc.assert(fc.property(validKpi, (c) => {
       const { stack } = buildKpi(c);
       if (!synthSome()) return;
-      const [alarm] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+      const [alarm] = serviceAlarms(Template.fromStack(stack));
       expect(alarm.Properties).toMatchObject({
         AlarmName: `Shop-${c.serviceName}-kpi-${c.kpiName}-warning`,
         EvaluationPeriods: c.evaluationPeriods ?? 5,
@@ -115,7 +115,7 @@ describe('AlarmPolicy: random props', () => {
       const stack = strictStack();
       new OperationalFunction(stack, 'Svc', { lambdaFunction: plainFunction(stack, 'Fn'), alarmPolicy: policy });
       const t = Template.fromStack(stack);
-      for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm')) as any[]) {
+      for (const alarm of serviceAlarms(t)) {
         expect(alarm.Properties).toMatchObject({ EvaluationPeriods: props.evaluationPeriods, DatapointsToAlarm: props.datapointsToAlarm });
       }
       const [health] = Object.values(t.findResources('AWS::CloudWatch::CompositeAlarm')) as any[];
