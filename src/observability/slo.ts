@@ -3,6 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkActionCount, checkedAlarmName, tagAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
+import { SloIndicator } from './slo-indicator';
+import { adjective, formatNumber, isoDuration, percent, round, round1, shortLabel, words } from './slo-words';
 import { Limits } from '../core/limits';
 import { ownershipName } from '../core/ownership';
 import { invalidProp, literalMillis, literalNumber, matchingString, positiveNumber } from '../core/validate';
@@ -19,120 +21,7 @@ const MAX_WINDOW_DAYS = 90;
  */
 const MAX_DEFAULT_ERROR_RATIO = 0.9;
 
-/** Good events and all events, for an availability or latency indicator. */
-export interface GoodEventsIndicatorProps {
-  /** Count of good events (successful, or fast enough, requests) per period; summed. */
-  readonly good: cloudwatch.IMetric;
-  /** Count of all events per period; summed. */
-  readonly total: cloudwatch.IMetric;
-}
-
-/** Bad events and all events, for an availability indicator. */
-export interface ErrorEventsIndicatorProps {
-  /** Count of failed requests per period, e.g. Lambda `Errors` (Sum). */
-  readonly errors: cloudwatch.IMetric;
-  /** Count of all requests per period, e.g. Lambda `Invocations` (Sum). */
-  readonly total: cloudwatch.IMetric;
-}
-
-/** A latency metric and the threshold a good request stays under. */
-export interface LatencyPercentileIndicatorProps {
-  /**
-   * Latency of each request, a metric CloudWatch keeps percentiles of
-   * (e.g. Lambda `Duration`, ALB `TargetResponseTime`, API Gateway `Latency`).
-   * Its statistic is replaced by the percentile rank `PR(:threshold)`.
-   */
-  readonly metric: cloudwatch.Metric;
-  /**
-   * A request is good when its latency is at or under this value, in the metric's
-   * unit (milliseconds for Lambda `Duration`, seconds for ALB `TargetResponseTime`).
-   */
-  readonly threshold: number;
-}
-
-/** What the objective measures. */
-export enum SloIndicatorKind {
-  /** Share of requests that succeed. */
-  AVAILABILITY = 'availability',
-  /** Share of requests that are fast enough. */
-  LATENCY = 'latency',
-}
-
-type RatioShape =
-  | { readonly shape: 'good'; readonly good: cloudwatch.IMetric; readonly total: cloudwatch.IMetric }
-  | { readonly shape: 'bad'; readonly bad: cloudwatch.IMetric; readonly total: cloudwatch.IMetric }
-  | { readonly shape: 'rank'; readonly latency: cloudwatch.Metric };
-
-/**
- * The service level indicator of an objective: how to compute, over any window,
- * the error ratio (share of bad events, 0 to 1) with CloudWatch metric math.
- */
-export class SloIndicator {
-  /** Availability from counts of good and all requests: error ratio `1 - good / total`. */
-  public static availability(props: GoodEventsIndicatorProps): SloIndicator {
-    return new SloIndicator(SloIndicatorKind.AVAILABILITY, 'requests that succeed',
-      { shape: 'good', good: props.good, total: props.total });
-  }
-
-  /** Availability from counts of failed and all requests: error ratio `errors / total`. */
-  public static availabilityFromErrors(props: ErrorEventsIndicatorProps): SloIndicator {
-    return new SloIndicator(SloIndicatorKind.AVAILABILITY, 'requests that succeed',
-      { shape: 'bad', bad: props.errors, total: props.total });
-  }
-
-  /**
-   * Latency from counts of fast-enough requests and all requests (e.g. a metric your
-   * code emits per request under the threshold): error ratio `1 - good / total`.
-   */
-  public static latency(props: GoodEventsIndicatorProps): SloIndicator {
-    return new SloIndicator(SloIndicatorKind.LATENCY, 'requests fast enough',
-      { shape: 'good', good: props.good, total: props.total });
-  }
-
-  /**
-   * Latency from a latency metric alone, with CloudWatch's percentile rank statistic:
-   * `PR(:threshold)` is the percentage of requests at or under the threshold, so the
-   * error ratio is `(100 - PR(:threshold)) / 100`. The objective's target is the
-   * percentile: "p99 under 300 ms" is `latencyPercentile({ metric, threshold: 300 })`
-   * with `target: 99`. Periods with no requests have no datapoint and never alarm.
-   */
-  public static latencyPercentile(props: LatencyPercentileIndicatorProps): SloIndicator {
-    const where = 'SloIndicator.latencyPercentile';
-    positiveNumber(where, 'threshold', props.threshold);
-    if (!(props.metric instanceof cloudwatch.Metric)) {
-      invalidProp(where, 'metric', 'must be a cloudwatch.Metric: a percentile rank is a statistic of a raw metric, not of a math expression');
-    }
-    const latency = props.metric.with({ statistic: cloudwatch.Stats.percentileRank(props.threshold) });
-    return new SloIndicator(SloIndicatorKind.LATENCY, `requests at or under ${props.threshold} ${unitWord(props.metric)}`,
-      { shape: 'rank', latency });
-  }
-
-  private constructor(
-    /** What the objective measures. */
-    public readonly kind: SloIndicatorKind,
-    /** The good events, in words, e.g. `requests that succeed`. */
-    public readonly goodEvents: string,
-    private readonly ratio: RatioShape,
-  ) {}
-
-  /**
-   * The error ratio (0..1) over windows of `period`. No traffic gives 0 (or no
-   * datapoint), never a breach; a missing error count with traffic counts as 0 errors.
-   * @internal
-   */
-  public _errorRatio(period: Duration): cloudwatch.MathExpression {
-    // Ids carry the window, so burn rates over several windows can share one graph.
-    const w = shortLabel(period);
-    const r = this.ratio;
-    const [expression, usingMetrics] =
-      r.shape === 'good' ? [`IF(total_${w} > 0, 1 - FILL(good_${w}, 0) / total_${w}, 0)`,
-        { [`good_${w}`]: windowed(r.good, period, w), [`total_${w}`]: windowed(r.total, period, w) }]
-        : r.shape === 'bad' ? [`IF(total_${w} > 0, FILL(errors_${w}, 0) / total_${w}, 0)`,
-          { [`errors_${w}`]: windowed(r.bad, period, w), [`total_${w}`]: windowed(r.total, period, w) }]
-          : [`(100 - fastPercent_${w}) / 100`, { [`fastPercent_${w}`]: r.latency.with({ period }) }];
-    return new cloudwatch.MathExpression({ expression, usingMetrics, period, label: `error ratio over ${words(period)}` });
-  }
-}
+export * from './slo-indicator';
 
 /** Who an alert tier wakes. */
 export enum BurnRateSeverity {
@@ -507,79 +396,4 @@ function validateAlarmWindow(scope: Construct, prop: string, window: Duration): 
     invalidProp(scope, prop, `CloudWatch alarms evaluate at most ${Limits.ALARM_LONG_EVALUATION_SPAN_SECONDS} s (7 days) (got ${ms / 1000} s)`);
   }
   return ms;
-}
-
-/**
- * The metric over windows of `period`. A math expression the user gave is rebuilt
- * with its ids suffixed by the window, so the same expression over two windows can
- * share one graph (CloudWatch needs ids unique within a widget).
- */
-function windowed(metric: cloudwatch.IMetric, period: Duration, suffix: string): cloudwatch.IMetric {
-  if (metric instanceof cloudwatch.MathExpression) {
-    let expression = metric.expression;
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    for (const [id, m] of Object.entries(metric.usingMetrics)) {
-      expression = expression.replace(new RegExp(`(?<![A-Za-z0-9_'"])${id}(?![A-Za-z0-9_])`, 'g'), `${id}_${suffix}`);
-      usingMetrics[`${id}_${suffix}`] = windowed(m, period, suffix);
-    }
-    return new cloudwatch.MathExpression({ expression, usingMetrics, period, label: metric.label, color: metric.color });
-  }
-  const m = metric as cloudwatch.IMetric & { with?: (o: { period: Duration }) => cloudwatch.IMetric };
-  // Set the period here so MathExpression does not warn that it overrode it.
-  return typeof m.with === 'function' ? m.with({ period }) : metric;
-}
-
-function unitWord(metric: cloudwatch.Metric): string {
-  if (metric.unit) return metric.unit.toLowerCase();
-  if (metric.namespace === 'AWS/Lambda' || metric.namespace === 'AWS/ApiGateway') return 'ms';
-  if (metric.namespace === 'AWS/ApplicationELB') return 's';
-  return 'units';
-}
-
-/** Removes binary floating-point noise: (100 - 99.9) / 100 is 0.0010000000000000009. */
-function round(x: number): number {
-  return Number(x.toPrecision(12));
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
-}
-
-/** A number as metric math accepts it: plain decimal, never exponent notation. */
-function formatNumber(x: number): string {
-  const s = String(x);
-  return s.includes('e') ? x.toFixed(20).replace(/0+$/, '') : s;
-}
-
-/** A ratio as a percentage of three significant digits, e.g. `2.14%`. */
-function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(3))}%`;
-}
-
-/** `5m`, `1h`, `1d`: the window in alarm names and ids. */
-function shortLabel(window: Duration): string {
-  const s = window.toSeconds();
-  if (s % 86_400 === 0) return `${s / 86_400}d`;
-  if (s % 3_600 === 0) return `${s / 3_600}h`;
-  return `${s / 60}m`;
-}
-
-/** `5 minutes`, `1 hour`, `28 days`. */
-function words(window: Duration): string {
-  const s = window.toSeconds();
-  const [n, unit] = s % 86_400 === 0 ? [s / 86_400, 'day'] : s % 3_600 === 0 ? [s / 3_600, 'hour'] : s % 60 === 0 ? [s / 60, 'minute'] : [s, 'second'];
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
-/** `28-day`, `5-minute`: the window before a noun. */
-function adjective(window: Duration): string {
-  return words(window).replace(/^(\S+) (\S+?)s?$/, '$1-$2');
-}
-
-/** ISO 8601 duration for a widget's relative start, e.g. `P28D`. */
-function isoDuration(window: Duration): string {
-  const s = window.toSeconds();
-  if (s % 86_400 === 0) return `P${s / 86_400}D`;
-  if (s % 3_600 === 0) return `PT${s / 3_600}H`;
-  return `PT${Math.ceil(s / 60)}M`;
 }

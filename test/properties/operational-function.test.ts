@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { OperationalFunction, ServiceLevelObjective } from '../../src';
 import {
-  acknowledgeAppFunction, FunctionCase, findingsOnOurResources, functionProps, invalidFunction, invalidPropError, runs, sampler, serviceAlarms, validFunction,
+  acknowledgeAppFunction, FunctionCase, findingsOnOurResources, functionProps, invalidFunction, invalidPropError, runs, sampler,
+  serviceAlarms, validFunction,
 } from '../support/arbitraries';
 import { plainFunction, strictStack } from '../support/stacks';
 
