@@ -25,8 +25,8 @@ interface ServiceEntry {
   readonly detectionSeconds: number;
   readonly healthAlarm: string;
   readonly signalAlarms: Record<string, string>;
-  readonly deployment: { group: string; strategy: string; rollbackAlarms: string[] };
-  readonly responses: { runbook: string; trigger: string }[];
+  readonly rollout: { type: string; percentage?: number; intervalMinutes?: number; deploymentGroup: string; rollbackAlarms: string[] };
+  readonly responses: { runbook: string; automatic: boolean; trigger: string }[];
   readonly objectives?: { target: number; windowDays: number; alerts: string; pageAlarm: string }[];
 }
 
@@ -112,14 +112,16 @@ function printService(resources: Resources, s: ServiceEntry): void {
     console.log(`  SLO              ${o.target}% of requests succeed over ${o.windowDays} days; ${o.alerts}`);
   }
 
-  const group = resources[s.deployment.group]?.Properties;
+  const group = resources[s.rollout.deploymentGroup]?.Properties;
   const rollback = group?.AutoRollbackConfiguration;
   const watched = group?.AlarmConfiguration?.Enabled ? group.AlarmConfiguration.Alarms?.length ?? 0 : 0;
-  console.log(`  rollout          ${s.deployment.strategy}, watching ${watched} alarms (${cfnText(group?.DeploymentConfigName ?? '?')})`);
+  const shape = s.rollout.type === 'all-at-once' ? 'all at once'
+    : `${s.rollout.type}: ${s.rollout.percentage}% ${s.rollout.type === 'canary' ? 'first, the rest after' : 'every'} ${s.rollout.intervalMinutes} min`;
+  console.log(`  rollout          ${shape}, watching ${watched} alarms (${cfnText(group?.DeploymentConfigName ?? '?')})`);
   console.log(`  auto-rollback    ${rollback?.Enabled ? (rollback.Events ?? []).join(', ') : 'OFF'}`);
   for (const r of s.responses) {
     console.log(`  runbook          ${r.runbook}`);
-    console.log(`                   started by ${r.trigger}`);
+    console.log(`                   started by ${r.trigger}${r.automatic ? '' : ' (by hand)'}`);
   }
 }
 
