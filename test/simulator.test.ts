@@ -302,7 +302,7 @@ describe('sleep, approve and pause', () => {
     const approve = jest.spyOn(env, 'approve');
     const result = simulate(approval, env);
     expect(result.stepNames).toEqual(['Approve', 'Restart']);
-    expect(approve).toHaveBeenCalledWith('Approve', expect.objectContaining({ Message: 'Restart i-default?' }), { stepName: 'Approve', atSeconds: 0 });
+    expect(approve).toHaveBeenCalledWith(expect.objectContaining({ Message: 'Restart i-default?' }), { stepName: 'Approve', atSeconds: 0 });
   });
 
   test('any environment, not only the mock, is told the step and the virtual time of each call', () => {

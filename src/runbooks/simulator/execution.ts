@@ -137,14 +137,14 @@ export class Execution {
         }
       }
       case 'aws:executeScript': {
-        const payload = this.guard(step, (env, context) => env.runScript(step.name, inputs.Handler, inputs.InputPayload ?? {}, context));
+        const payload = this.guard(step, (env, context) => env.runScript(inputs.Handler, inputs.InputPayload ?? {}, context));
         return { response: { Payload: payload ?? null } };
       }
       case 'aws:approve':
-        if (!this.guard(step, (env, context) => env.approve(step.name, inputs, context))) throw new StepFailure('Rejected: the approval was denied');
+        if (!this.guard(step, (env, context) => env.approve(inputs, context))) throw new StepFailure('Rejected: the approval was denied');
         return {};
       case 'aws:pause':
-        if (!this.guard(step, (env, context) => env.resume(step.name, context))) throw new StepFailure('The pause was not resumed');
+        if (!this.guard(step, (env, context) => env.resume(context))) throw new StepFailure('The pause was not resumed');
         return {};
       case 'aws:sleep': {
         const until = inputs.Timestamp !== undefined ? (Date.parse(inputs.Timestamp) - this.start) / 1000 : undefined;

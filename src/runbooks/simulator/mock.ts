@@ -98,17 +98,20 @@ export class MockAwsEnvironment implements IRunbookEnvironment {
       `no mock for AWS API ${service}.${api} called with ${JSON.stringify(parameters)}; add onApi('${service}', '${api}', response)`);
   }
 
-  public runScript(stepName: string, handler: string, payload: any, context: SimulationContext): any {
+  public runScript(handler: string, payload: any, context: SimulationContext): any {
+    const stepName = context.stepName;
     this.scriptCalls.push({ stepName, handler, payload, atSeconds: context.atSeconds });
     return this.reply(`script:${stepName}`,
       `no mock for script step ${stepName} (handler ${handler}) called with ${JSON.stringify(payload)}; add onScript('${stepName}', payload)`);
   }
 
-  public approve(stepName: string, _inputs: any, _context: SimulationContext): boolean {
+  public approve(_inputs: any, context: SimulationContext): boolean {
+    const stepName = context.stepName;
     return this.answer('approve', stepName, `approval step ${stepName} was not answered; call approveAll(), onApproval() or deny()`);
   }
 
-  public resume(stepName: string, _context: SimulationContext): boolean {
+  public resume(context: SimulationContext): boolean {
+    const stepName = context.stepName;
     return this.answer('pause', stepName, `pause step ${stepName} was not answered; call resumeAll() or onResume()`);
   }
 
