@@ -5,7 +5,8 @@ import { plainFunction, strictStack } from './support/stacks';
 
 describe('RolloutStrategy', () => {
   test('the default is a 10% canary for 5 minutes', () => {
-    expect(RolloutStrategy.DEFAULT).toMatchObject({ rolloutType: RolloutType.CANARY, percentage: 10, intervalMinutes: 5 });
+    expect(RolloutStrategy.DEFAULT).toMatchObject({ rolloutType: RolloutType.CANARY, percentage: 10 });
+    expect(RolloutStrategy.DEFAULT.interval.toMinutes()).toBe(5);
     expect(RolloutStrategy.DEFAULT.describe()).toBe('canary: 10% for 5 min, then 100%');
   });
 

@@ -65,21 +65,24 @@ export class RolloutStrategy {
    */
   public readonly percentage: number;
   /**
-   * Minutes between steps.
-   * @default - 0 for all at once
+   * Time between steps, a whole number of minutes.
+   * @default - zero for all at once
    */
-  public readonly intervalMinutes: number;
+  public readonly interval: Duration;
+  private readonly intervalMinutes: number;
 
   private constructor(type: RolloutType, options?: TrafficShiftOptions) {
     this.rolloutType = type;
     if (!options) {
       this.percentage = 100;
       this.intervalMinutes = 0;
+      this.interval = Duration.minutes(0);
       return;
     }
     const factory = `RolloutStrategy.${type === RolloutType.CANARY ? 'canary' : 'linear'}`;
     this.percentage = integerInRange(factory, 'percentage', options.percentage, 1, 99, 'percent');
     this.intervalMinutes = wholeDuration(factory, 'interval', options.interval, 'minutes', 1, Limits.CODEDEPLOY_INTERVAL_MINUTES);
+    this.interval = Duration.minutes(this.intervalMinutes);
   }
 
   /** A short id of the shape, e.g. `canary-10-5`. */

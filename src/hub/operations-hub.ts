@@ -487,7 +487,7 @@ export class OperationsHub extends Construct {
         rollout: {
           type: CATALOG_ROLLOUT_TYPES[s.rollout.rolloutType],
           ...(s.rollout.rolloutType === RolloutType.ALL_AT_ONCE ? {}
-            : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.intervalMinutes }),
+            : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.interval.toMinutes() }),
           deploymentGroup: logicalId(s.deploymentGroup),
           rollbackAlarms: s.rollbackAlarms.map(logicalId),
         },
