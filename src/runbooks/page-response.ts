@@ -23,7 +23,7 @@ export interface PageResponseOptions {
  * (OPS10-BP07; what OPEX-AlarmHasRunbook asks). One rule per alarm, one runbook per stack.
  */
 export function respondToPage(scope: Construct, id: string, alarm: cloudwatch.IAlarm, options: PageResponseOptions): RunbookTrigger {
-  const runbook = OperationsHub.of(scope)._sharedRunbook('CreateOpsItem', createOpsItemRunbook);
+  const runbook = OperationsHub.of(scope)._shared('CreateOpsItem', createOpsItemRunbook);
   return new RunbookTrigger(scope, id, {
     runbook,
     description: `Opens an OpsItem when ${alarm.node.id} goes into ALARM`,
