@@ -8,6 +8,7 @@ export * from './runbooks/step';
 export * from './runbooks/library';
 export * from './runbooks/library/approval';
 export * from './runbooks/ssm-automation-target';
+export { RESPONSE_DLQ_RETENTION } from './runbooks/response-dead-letters';
 export * from './runbooks/triggers';
 export * from './observability/alarm-policy';
 export { DetectionTime } from './observability/alarm-factory';

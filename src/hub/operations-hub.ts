@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Stack, Stage, TagManager, Tags, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack, Stage, TagManager, Tags, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,20 +8,17 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { renderCatalog } from './catalog';
 import { KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
+import { RESPONSE_DLQ_ALARM_ID, RESPONSE_DLQ_ID } from './shared-ids';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { Limits } from '../core/limits';
 import { acknowledgeInlinePolicies } from '../core/nag';
 import { NON_PAGING_TAG, OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
 import { invalidProp, matchingString } from '../core/validate';
-import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { OperationsDashboards } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
-import { respondToPage } from '../runbooks/page-response';
 
 /** Construct id of the hub, a direct child of its stack. */
 const HUB_ID = 'CdkOpexOperations';
-/** How long the response dead-letter queue keeps an event that started no runbook: SQS's maximum. */
-export const RESPONSE_DLQ_RETENTION = Duration.days(14);
 /** Value of the `service` tag of what the hub itself alarms on (its response dead-letter queue). */
 export const HUB_SERVICE_NAME = 'cdk-opex';
 export { CATALOG_METADATA_KEY };
@@ -73,8 +70,7 @@ export class OperationsHub extends Construct {
   private readonly _dashboards: OperationsDashboards;
   private _topicKey?: kms.Key;
   private _signalTopic?: sns.Topic;
-  private _responseDlq?: sqs.Queue;
-  private _responseDlqAlarm?: cloudwatch.Alarm;
+  private readonly ownResources: IConstruct[] = [];
   private readonly team?: string;
 
   constructor(scope: Construct, id: string, props: OperationsHubProps = {}) {
@@ -123,7 +119,7 @@ export class OperationsHub extends Construct {
   private tagTeam(): void {
     const teams = new Set(this.services.map((s) => s.team).filter((t): t is string => t !== undefined));
     const team = this.team ?? (teams.size === 1 ? [...teams][0] : undefined);
-    for (const owned of [this._responseDlq, this._responseDlqAlarm]) {
+    for (const owned of this.ownResources) {
       const resource = owned?.node.defaultChild;
       const tags = resource ? TagManager.of(resource) : undefined;
       if (!tags) continue;
@@ -213,78 +209,32 @@ export class OperationsHub extends Construct {
   }
 
   /**
-   * The one dead-letter queue of every EventBridge target of this stack that starts a
-   * runbook: a message here is a response that did not start. Its alarm takes the
-   * AlarmPolicy's critical actions.
+   * The response dead-letter queue: the one dead-letter queue of every EventBridge target
+   * of this stack that starts a runbook, made with its alarm by the first such target.
    */
   public get responseDeadLetterQueue(): sqs.IQueue {
-    if (!this._responseDlq) {
-      const stack = Stack.of(this);
-      const queue = new sqs.Queue(this, 'ResponseDeadLetterQueue', {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: this.topicKey,
-        enforceSSL: true,
-        retentionPeriod: RESPONSE_DLQ_RETENTION,
-        // Declares the queue a dead-letter queue (SQS's default permission, stated): Control Tower CT.SQS.PR.1.
-        redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-      });
-      Tags.of(queue).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
-      // Any EventBridge rule of this account and region may dead-letter here: one statement for every rule.
-      queue.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [queue.queueArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) },
-        },
-      }));
-      const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the stack\'s EventBridge runbook targets; '
-        + 'a message here pages (its alarm) and is read by a person, never redriven to another queue.';
-      Validations.of(queue).acknowledge(
-        { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
-        { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue },
-      );
-      this._responseDlq = queue;
-      this._responseDlqAlarm = this.createResponseDeadLetterAlarm(queue);
-      this.tagTeam();
-    }
-    return this._responseDlq;
+    const queue = this.node.tryFindChild(RESPONSE_DLQ_ID) as sqs.IQueue | undefined;
+    if (!queue) invalidProp(this, 'responseDeadLetterQueue', 'no runbook target of this stack has made it yet; it is made by the first one');
+    return queue;
   }
 
   /** The alarm on the response dead-letter queue (a message there: a response did not start), once the queue exists. */
   public get responseDeadLetterAlarm(): cloudwatch.IAlarm | undefined {
-    return this._responseDlqAlarm;
+    return this.node.tryFindChild(RESPONSE_DLQ_ALARM_ID) as cloudwatch.IAlarm | undefined;
   }
 
-  private createResponseDeadLetterAlarm(queue: sqs.Queue): cloudwatch.Alarm {
-    const policy = AlarmPolicy.of(this);
-    const alarm = new cloudwatch.Alarm(this, 'ResponseDeadLetterAlarm', {
-      alarmName: `${this.alarmNamePrefix}${HUB_SERVICE_NAME}-undelivered-responses-${AlarmSeverity.CRITICAL}`,
-      alarmDescription: 'An EventBridge rule could not start its runbook (after its retries): the event is in the response dead-letter queue '
-        + `${queue.node.path}. Read it to see which rule and event, fix the cause (role, document, throttling) and start the runbook by hand.`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    policy.applyActions(alarm, AlarmSeverity.CRITICAL);
-    Tags.of(alarm).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
-    Tags.of(alarm).add('severity', AlarmSeverity.CRITICAL);
+  /** Pins an alarm of the hub's own (e.g. the response dead-letter alarm) to every dashboard's summary row. */
+  public pinSummaryAlarm(alarm: cloudwatch.IAlarm): void {
     this._dashboards.pinSummaryAlarm(alarm);
-    // Whoever is paged finds an OpsItem saying which queue holds the events that started nothing
-    // (unless the critical actions open one themselves).
-    if (policy.pages(AlarmSeverity.CRITICAL)) {
-      respondToPage(this, 'OnUndeliveredResponse', alarm, {
-        title: `Responses did not start in ${Stack.of(this).stackName}`,
-        description: `An EventBridge rule could not start its runbook. The events are in SQS queue ${queue.node.path}; `
-          + 'read them for the rule and the event, fix the cause and start the runbook by hand.',
-        dedupString: `cdk-opex:${Stack.of(this).stackName}:undelivered-responses`,
-      });
-    }
-    return alarm;
+  }
+
+  /**
+   * Records a resource the hub itself answers for: it takes the hub's `team` tag.
+   * @internal
+   */
+  public _ownedByHub(resource: IConstruct): void {
+    this.ownResources.push(resource);
+    this.tagTeam();
   }
 
   /** A topic of the stack, displayed as `<stack name><suffix>` cut to fit SNS's display-name limit. */
