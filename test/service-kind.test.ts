@@ -1,6 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -8,6 +11,7 @@ import {
   ServiceRunbooks, ServiceSectionContext, ServiceSignals, SignalAlarmSpec,
 } from '../src';
 import { strictStack } from './support/stacks';
+import { EcsKindOptions, EcsServiceKind } from '../src/services/ecs-kind';
 
 /** A kind cdk-opex does not ship, written against the interface alone: a queue whose only signal is its oldest message's age. */
 class FakeQueueKind implements IServiceKind {
@@ -143,5 +147,40 @@ describe('a new service kind from the interface alone', () => {
     const withSlo = new OperationalService(s, 'Orders', { kind: new FakeQueueKind('orders'), slo: { target: 99 } });
     expect(withSlo.slo).toBeDefined();
     expect(JSON.stringify(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'))).toContain('DeadLettered');
+  });
+});
+
+describe('the ECS kind in the same shape', () => {
+  function ecsService(overrides: Partial<EcsKindOptions> = {}) {
+    const stack = strictStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
+    const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+    const targetGroup = loadBalancer.addListener('Http', { port: 80 }).addTargets('Web', { port: 80, targets: [service] });
+    const svc = new OperationalService(stack, 'Web', { kind: new EcsServiceKind({ service, targetGroup, loadBalancer, ...overrides }), team: 'storefront' });
+    return { stack, svc };
+  }
+
+  test('six signal alarms, a health alarm, the stopped-tasks runbook on unhealthy, no rollout, a catalog entry', () => {
+    const { stack, svc } = ecsService();
+    const json = Template.fromStack(stack).toJSON();
+    expect(svc.alarms.map((a) => stack.resolve((a.node.defaultChild as any).alarmName))).toEqual([
+      'Shop-Web-errors-info', 'Shop-Web-lb-errors-info', 'Shop-Web-latency-info', 'Shop-Web-unhealthy-tasks-info', 'Shop-Web-cpu-info', 'Shop-Web-memory-info',
+    ]);
+    expect(svc.runbooks.map((r) => r.node.id)).toEqual(['EcsStoppedTasks', 'EcsForceNewDeployment', 'EcsScaleOut']);
+    const target = json.Resources[stack.getLogicalId(svc.responseRules[0].node.defaultChild as any)].Properties.Targets[0];
+    expect(JSON.stringify(target.Arn)).toContain('EcsStoppedTasks');
+    expect(svc.deployment).toBeUndefined();
+    const entry = json.Metadata[CATALOG_METADATA_KEY].services[0];
+    expect(entry).toMatchObject({ name: 'Web', kind: 'ecs', team: 'storefront' });
+    expect(Object.keys(entry.signalAlarms)).toEqual(['errors', 'lb-errors', 'latency', 'unhealthy-tasks', 'cpu', 'memory']);
+  });
+
+  test('its thresholds are validated, naming the construct and the prop', () => {
+    expect(() => ecsService({ cpuThreshold: 120 })).toThrow(/Web: invalid `cpuThreshold`: is a percentage of CPU and must be at most 100 \(got 120\)/);
+    expect(() => ecsService({ unhealthyTaskThreshold: 0 })).toThrow(/Web: invalid `unhealthyTaskThreshold`: must be greater than 0/);
   });
 });
