@@ -16,10 +16,10 @@ export interface SimulationContext {
 export interface IRunbookEnvironment {
   /** Answers `Api` of `Service` (boto3 names) called with `parameters`. */
   callAwsApi(service: string, api: string, parameters: any, context: SimulationContext): any;
-  /** Returns what the `aws:executeScript` step's handler would return. */
-  runScript(stepName: string, handler: string, payload: any, context: SimulationContext): any;
+  /** Returns what the `aws:executeScript` step `step`'s handler would return. */
+  runScript(step: string, handler: string, payload: any, context: SimulationContext): any;
   /** Decides an `aws:approve` step: true approves, false rejects. */
-  approve(stepName: string, inputs: any, context: SimulationContext): boolean;
+  approve(step: string, inputs: any, context: SimulationContext): boolean;
   /** Decides an `aws:pause` step: true resumes, false fails it. */
-  resume(stepName: string, context: SimulationContext): boolean;
+  resume(step: string, context: SimulationContext): boolean;
 }

@@ -98,18 +98,18 @@ export class MockAwsEnvironment implements IRunbookEnvironment {
       `no mock for AWS API ${service}.${api} called with ${JSON.stringify(parameters)}; add onApi('${service}', '${api}', response)`);
   }
 
-  public runScript(stepName: string, handler: string, payload: any, context: SimulationContext): any {
-    this.scriptCalls.push({ stepName, handler, payload, atSeconds: context.atSeconds });
-    return this.reply(`script:${stepName}`,
-      `no mock for script step ${stepName} (handler ${handler}) called with ${JSON.stringify(payload)}; add onScript('${stepName}', payload)`);
+  public runScript(step: string, handler: string, payload: any, context: SimulationContext): any {
+    this.scriptCalls.push({ stepName: step, handler, payload, atSeconds: context.atSeconds });
+    return this.reply(`script:${step}`,
+      `no mock for script step ${step} (handler ${handler}) called with ${JSON.stringify(payload)}; add onScript('${step}', payload)`);
   }
 
-  public approve(stepName: string, _inputs: any, _context: SimulationContext): boolean {
-    return this.answer('approve', stepName, `approval step ${stepName} was not answered; call approveAll(), onApproval() or deny()`);
+  public approve(step: string, _inputs: any, _context: SimulationContext): boolean {
+    return this.answer('approve', step, `approval step ${step} was not answered; call approveAll(), onApproval() or deny()`);
   }
 
-  public resume(stepName: string, _context: SimulationContext): boolean {
-    return this.answer('pause', stepName, `pause step ${stepName} was not answered; call resumeAll() or onResume()`);
+  public resume(step: string, _context: SimulationContext): boolean {
+    return this.answer('pause', step, `pause step ${step} was not answered; call resumeAll() or onResume()`);
   }
 
   private queue(key: string, reply: Reply): MockAwsEnvironment {
