@@ -27,7 +27,7 @@ export function lambdaDeploymentRole(hub: OperationsHub): iam.Role {
   }));
 }
 
-/** Stack ARN patterns the deployment role was already allowed to read, so each is acknowledged once. */
+/** Deployment roles whose own-alarms pattern is acknowledged already: once per role, however many services read it. */
 const acknowledgedOwnAlarms = new WeakSet<iam.Role>();
 
 /**
