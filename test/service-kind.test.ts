@@ -121,6 +121,8 @@ describe('a new service kind from the interface alone', () => {
     t.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
     expect(() => new OperationalService(strictStack(), 'Other', { kind: new FakeQueueKind('other'), rollout: RolloutStrategy.allAtOnce() }))
       .toThrow(/Other: invalid `rollout`: a fake-queue service has no rollout of its own/);
+    expect(() => new OperationalService(strictStack(), 'Other', { kind: new FakeQueueKind('other'), additionalRollbackAlarms: [service.healthAlarm] }))
+      .toThrow(/Other: invalid `additionalRollbackAlarms`: a fake-queue service has no rollout of its own/);
   });
 
   test('its dashboard section is on the operations dashboard', () => {

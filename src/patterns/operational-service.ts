@@ -105,7 +105,10 @@ export class OperationalService extends Construct {
 
     const rollout = rollsBack ? props.rollout ?? RolloutStrategy.DEFAULT : undefined;
     const rollbackAlarms = rollout ? [...this.alarms, ...(props.additionalRollbackAlarms ?? [])] : [];
-    if (!rollout && props.rollout) invalidProp(this, 'rollout', `a ${kind.kindName} service has no rollout of its own`);
+    const rolloutProps = { rollout: props.rollout !== undefined, additionalRollbackAlarms: (props.additionalRollbackAlarms ?? []).length > 0 };
+    for (const [prop, given] of Object.entries(rolloutProps)) {
+      if (!rollout && given) invalidProp(this, prop, `a ${kind.kindName} service has no rollout of its own`);
+    }
     this.deployment = rollout ? kind.rollOut(this, { rollout, rollbackAlarms, signalAlarms: this.alarms }) : undefined;
 
     this.runbooks = [unhealthy, ...(responders.others ?? []).map((r) => r.runbook)];
