@@ -177,3 +177,23 @@ describe('dashboards of real services', () => {
     expect(bodies.map((b) => b.widgets[1].properties.alarms.length)).toEqual([1 + 71, 1 + 1]);
   });
 });
+
+describe('the hub knows no service kind', () => {
+  test('the Lambda deployment pieces and the tracing policy are shared children of the hub, made once by their capability', () => {
+    const stack = stackWith(2);
+    const hub = OperationsHub.of(stack);
+    const ids = hub.node.children.map((c) => c.node.id);
+    for (const id of ['LambdaApplication', 'DeploymentRole', 'TracingPolicy']) expect(ids.filter((i) => i === id)).toEqual([id]);
+    const counts = countByType(stack);
+    expect(counts['AWS::CodeDeploy::Application']).toBe(1);
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::IAM::Policy')).filter((id) => id.startsWith('CdkOpexOperationsTracingPolicy'))).toHaveLength(1);
+  });
+
+  test('a stack with no runbook target has no response dead-letter queue, and the hub says why', () => {
+    const stack = strictStack();
+    const hub = OperationsHub.of(stack);
+    expect(hub.responseDeadLetterAlarm).toBeUndefined();
+    expect(() => hub.responseDeadLetterQueue).toThrow(/CdkOpexOperations: invalid `responseDeadLetterQueue`: no runbook target of this stack has made it yet/);
+    Template.fromStack(stack).resourceCountIs('AWS::SQS::Queue', 0);
+  });
+});

@@ -133,7 +133,7 @@ describe('the health alarm starts the diagnostics runbook', () => {
     const stack = strictStack();
     const svc = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
     const t = Template.fromStack(stack);
-    const statements = policyOf(t, stack.getLogicalId(svc.hub.deploymentRole.node.defaultChild as any));
+    const statements = policyOf(t, stack.getLogicalId((svc.hub.node.findChild('DeploymentRole') as any).node.defaultChild as any));
     const fnId = stack.getLogicalId(svc.alias.lambda.node.defaultChild as any);
     expect(statements[0]).toEqual({
       Effect: 'Allow',

@@ -1,20 +1,9 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { createOpsItemRunbook } from './library/generic';
+import { opsItemOnPage, PageResponseOptions } from './page-opsitem';
 import { RunbookTrigger } from './runbook-trigger';
-import { Triggers } from './triggers';
-import { OperationsHub } from '../hub/operations-hub';
 
-/** What the OpsItem opened for a page says. */
-export interface PageResponseOptions {
-  /** OpsItem title, e.g. `Checkout is burning its error budget`. */
-  readonly title: string;
-  /** What is wrong and where to look, in Markdown; the alarm's reason is appended. */
-  readonly description: string;
-  /** Events with the same text add to one open OpsItem. */
-  readonly dedupString: string;
-}
+export type { PageResponseOptions } from './page-opsitem';
 
 /**
  * The first response to an alarm that pages and has no runbook of its own: the stack's
@@ -23,16 +12,5 @@ export interface PageResponseOptions {
  * (OPS10-BP07; what OPEX-AlarmHasRunbook asks). One rule per alarm, one runbook per stack.
  */
 export function respondToPage(scope: Construct, id: string, alarm: cloudwatch.IAlarm, options: PageResponseOptions): RunbookTrigger {
-  const runbook = OperationsHub.of(scope)._sharedRunbook('CreateOpsItem', createOpsItemRunbook);
-  return new RunbookTrigger(scope, id, {
-    runbook,
-    description: `Opens an OpsItem when ${alarm.node.id} goes into ALARM`,
-    eventPattern: Triggers.alarmEntersAlarm(alarm),
-    parameters: {
-      Title: [options.title],
-      Description: [`${options.description}\n\nAlarm ${events.EventField.fromPath('$.detail.alarmName')}: ${events.EventField.fromPath('$.detail.state.reason')}`],
-      Severity: ['2'],
-      DedupString: [options.dedupString],
-    },
-  });
+  return new RunbookTrigger(scope, id, opsItemOnPage(scope, alarm, options));
 }

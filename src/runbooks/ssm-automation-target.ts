@@ -3,9 +3,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { aws_events as eventsRefs } from 'aws-cdk-lib/interfaces';
+import { responseDeadLetterQueue } from './response-dead-letters';
 import { ASSUME_ROLE_PARAMETER, IRunbook } from './runbook';
 import { invalidProp } from '../core/validate';
-import { OperationsHub } from '../hub/operations-hub';
 
 /**
  * Retries of a runbook start: enough to ride out throttling of StartAutomationExecution,
@@ -82,7 +82,8 @@ export class SsmAutomationTarget implements events.IRuleTarget {
     if (!maxAge.isUnresolved() && (maxAge.toSeconds() < 60 || maxAge.toSeconds() > 86_400)) {
       invalidProp(rule, 'maxEventAge', `EventBridge keeps an event 60 to 86,400 seconds (got ${maxAge.toSeconds()} s)`);
     }
-    const deadLetterQueue = this.props.deadLetterQueue ?? OperationsHub.of(rule).responseDeadLetterQueue;
+    const deadLetterQueue = this.props.deadLetterQueue
+      ?? responseDeadLetterQueue(rule, (runbook, input, queue) => new SsmAutomationTarget(runbook, { parameters: input, deadLetterQueue: queue }));
     return {
       arn: this.runbook.automationDefinitionArn,
       role,

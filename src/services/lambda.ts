@@ -8,6 +8,7 @@ import { OperationsHub } from '../hub/operations-hub';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
 import { percentOf } from '../observability/metric-math';
+import { tracingPolicy } from '../observability/tracing';
 import { RunbookLibrary } from '../runbooks/library';
 
 /**
@@ -209,7 +210,7 @@ export function enableLambdaTracing(hub: OperationsHub, fn: lambda.Function): vo
   const current = Stack.of(fn).resolve(cfn.tracingConfig) as { mode?: string } | undefined;
   if (current?.mode === lambda.Tracing.ACTIVE) return; // already traced, with its permissions
   cfn.tracingConfig = { mode: lambda.Tracing.ACTIVE };
-  if (fn.role) hub.tracingPolicy.attachToRole(fn.role);
+  if (fn.role) tracingPolicy(hub).attachToRole(fn.role);
 }
 
 /** Log group the function writes to: its logging config's, or Lambda's default. */

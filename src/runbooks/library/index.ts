@@ -19,43 +19,43 @@ import { Runbook } from '../runbook';
 export class RunbookLibrary {
   /** Lambda: gather diagnostics (alias version, previous version, concurrency, recent errors) onto an OpsItem. Read-only. */
   public static lambdaDiagnostics(scope: IConstruct): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook('LambdaDiagnostics', createLambdaDiagnosticsRunbook);
+    return OperationsHub.of(scope)._shared('LambdaDiagnostics', createLambdaDiagnosticsRunbook);
   }
 
   /** Lambda: roll the alias back to the previous version, behind an approval by default. */
   public static lambdaRollback(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook(variantId('LambdaRollback', options), (s, id) => createLambdaRollbackRunbook(s, id, options));
+    return OperationsHub.of(scope)._shared(variantId('LambdaRollback', options), (s, id) => createLambdaRollbackRunbook(s, id, options));
   }
 
   /** Lambda: set reserved concurrency, behind an approval by default. */
   public static lambdaConcurrency(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook(variantId('LambdaConcurrency', options), (s, id) => createLambdaConcurrencyRunbook(s, id, options));
+    return OperationsHub.of(scope)._shared(variantId('LambdaConcurrency', options), (s, id) => createLambdaConcurrencyRunbook(s, id, options));
   }
 
   /** ECS: force a new deployment and wait for it, behind an approval by default. */
   public static ecsForceNewDeployment(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook(variantId('EcsForceNewDeployment', options),
+    return OperationsHub.of(scope)._shared(variantId('EcsForceNewDeployment', options),
       (s, id) => createEcsForceNewDeploymentRunbook(s, id, options));
   }
 
   /** ECS: scale out to a desired count and wait for the tasks, behind an approval by default. */
   public static ecsScaleOut(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook(variantId('EcsScaleOut', options), (s, id) => createEcsScaleOutRunbook(s, id, options));
+    return OperationsHub.of(scope)._shared(variantId('EcsScaleOut', options), (s, id) => createEcsScaleOutRunbook(s, id, options));
   }
 
   /** ECS: collect why recent tasks stopped onto an OpsItem. Read-only. */
   public static ecsStoppedTasks(scope: IConstruct): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook('EcsStoppedTasks', createEcsStoppedTasksRunbook);
+    return OperationsHub.of(scope)._shared('EcsStoppedTasks', createEcsStoppedTasksRunbook);
   }
 
   /** Any service: open an OpsItem with context. */
   public static createOpsItem(scope: IConstruct): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook('CreateOpsItem', createOpsItemRunbook);
+    return OperationsHub.of(scope)._shared('CreateOpsItem', createOpsItemRunbook);
   }
 
   /** Any service: publish a message to a topic. */
   public static notify(scope: IConstruct): Runbook {
-    return OperationsHub.of(scope)._sharedRunbook('Notify', createNotifyRunbook);
+    return OperationsHub.of(scope)._shared('Notify', createNotifyRunbook);
   }
 
   /** Lets a Lambda runbook (diagnostics, rollback, concurrency) act on `fn` (and, for diagnostics, its log group). */

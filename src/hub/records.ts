@@ -1,0 +1,74 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { IConstruct } from 'constructs';
+import { RolloutStrategy } from '../deployments/rollout-strategy';
+import { Runbook } from '../runbooks/runbook';
+
+/** What the hub records about one service, for the report, the checks and the demo. */
+export interface ServiceRecord {
+  /** The service's name, as in its `service` tag. */
+  readonly serviceName: string;
+  /** Kind of service, e.g. `lambda`. */
+  readonly kind: string;
+  /**
+   * Owning team, as in its `team` tag.
+   * @default - none given
+   */
+  readonly team?: string;
+  /** The construct holding everything the service adds. */
+  readonly scope: IConstruct;
+  /** Alarms on the service's signals, by signal name. */
+  readonly signalAlarms: { [signal: string]: cloudwatch.IAlarm };
+  /** The composite alarm that pages. */
+  readonly healthAlarm: cloudwatch.IAlarm;
+  /** Seconds from the start of a total outage until the health alarm fires. */
+  readonly detectionSeconds: number;
+  /**
+   * The deployment group (or other construct) that rolls out new versions.
+   * @default - the service has no rollout
+   */
+  readonly deploymentGroup?: IConstruct;
+  /**
+   * Rollout strategy of the service's deployments.
+   * @default - the service has no rollout
+   */
+  readonly rollout?: RolloutStrategy;
+  /** Alarms that stop and roll back a deployment. */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
+  /** Runbooks that respond to the service's events, with what starts each. */
+  readonly responses: RunbookResponse[];
+  /**
+   * The service's objectives.
+   * @default - none
+   */
+  readonly objectives?: ObjectiveRecord[];
+}
+
+/** An SLO of a service, as the catalog records it. */
+export interface ObjectiveRecord {
+  /** Target in percent. */
+  readonly target: number;
+  /** Error budget window, in days. */
+  readonly windowDays: number;
+  /** The burn-rate alerts, in words. */
+  readonly alerts: string;
+  /** The fast-burn (page) composite. */
+  readonly pageAlarm: cloudwatch.IAlarm;
+}
+
+/** A business KPI, as the catalog records it. */
+export interface KpiRecord {
+  readonly serviceName: string;
+  readonly kpiName: string;
+  /** The "KPI at risk" alarm. */
+  readonly alarm: cloudwatch.IAlarm;
+}
+
+/** A runbook and the event that starts it. */
+export interface RunbookResponse {
+  /** The runbook. */
+  readonly runbook: Runbook;
+  /** Whether an event starts it with no person involved (an EventBridge rule), or an operator does. */
+  readonly automatic: boolean;
+  /** Who or what starts it, in words (e.g. `EventBridge, when X enters ALARM`). */
+  readonly trigger: string;
+}
