@@ -58,19 +58,77 @@ export function detectionSeconds(evaluation: AlarmEvaluation): number {
   return evaluation.period.toSeconds() * evaluation.datapointsToAlarm + METRIC_PUBLISH_DELAY.toSeconds();
 }
 
+/** Who an alarm belongs to and how urgent it is: what every alarm cdk-opex makes is named, described, tagged and acted on by. */
+export interface AlarmIdentity {
+  /** Construct id of the alarm. */
+  readonly id: string;
+  readonly serviceName: string;
+  /** What it watches, in its name: `<stack>-<service>-<signal>-<severity>`. */
+  readonly signal: string;
+  readonly severity: AlarmSeverity;
+  /** What is wrong when it fires, the impact, and what responds. */
+  readonly description: string;
+  /** The user's prop that names it, named when the name is too long or taken. @default 'serviceName' */
+  readonly nameProp?: string;
+  /** Actions instead of the policy's for its severity (an empty list for none). @default - the policy's */
+  readonly actions?: cloudwatch.IAlarmAction[];
+  /** Actions besides the policy's. @default - none */
+  readonly extraActions?: cloudwatch.IAlarmAction[];
+}
+
+/** What a metric alarm evaluates, besides its name and description. */
+export type MetricAlarmSettings = Omit<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription' | 'actionsEnabled'>;
+/** What an anomaly-detection alarm evaluates, besides its name and description. */
+export type AnomalyAlarmSettings = Omit<cloudwatch.AnomalyDetectionAlarmProps, 'alarmName' | 'alarmDescription' | 'actionsEnabled'>;
+
 /**
- * The one place signal alarms are made, through the AlarmPolicy in force: name
- * `<stack>-<service>-<signal>-<severity>`, a description that says what is wrong, the
- * impact and what responds, the severity's actions, `service` and `severity` tags,
- * and missing data treated as healthy unless the signal says otherwise.
+ * The one place metric alarms are made, through the AlarmPolicy in force: a checked, unique
+ * name `<stack>-<service>-<signal>-<severity>`, the description cut to CloudWatch's limit, the
+ * severity's actions and the `service` and `severity` tags.
+ */
+export function createMetricAlarm(scope: Construct, identity: AlarmIdentity, settings: MetricAlarmSettings): cloudwatch.Alarm {
+  return finish(scope, identity, (alarmName, alarmDescription) =>
+    new cloudwatch.Alarm(scope, identity.id, { alarmName, alarmDescription, ...settings }));
+}
+
+/** An anomaly-detection alarm, made like every other ({@link createMetricAlarm}). */
+export function createAnomalyAlarm(scope: Construct, identity: AlarmIdentity, settings: AnomalyAlarmSettings): cloudwatch.AnomalyDetectionAlarm {
+  return finish(scope, identity, (alarmName, alarmDescription) =>
+    new cloudwatch.AnomalyDetectionAlarm(scope, identity.id, { alarmName, alarmDescription, ...settings }));
+}
+
+/** A composite alarm over `rule`, made like every other ({@link createMetricAlarm}). */
+export function createCompositeAlarm(scope: Construct, identity: AlarmIdentity, rule: cloudwatch.IAlarmRule): cloudwatch.CompositeAlarm {
+  return finish(scope, identity, (compositeAlarmName, alarmDescription) =>
+    new cloudwatch.CompositeAlarm(scope, identity.id, { compositeAlarmName, alarmDescription, alarmRule: rule }));
+}
+
+function finish<T extends cloudwatch.AlarmBase>(scope: Construct, identity: AlarmIdentity, make: (name: string, description: string) => T): T {
+  const policy = AlarmPolicy.of(scope);
+  const name = checkedAlarmName(scope, policy.alarmName(scope, identity.serviceName, identity.signal, identity.severity), identity.nameProp);
+  const alarm = make(name, identity.description.slice(0, Limits.ALARM_DESCRIPTION_CHARS));
+  if (identity.actions) {
+    if (identity.actions.length) alarm.addAlarmAction(...identity.actions);
+  } else {
+    policy.applyActions(alarm, identity.severity);
+  }
+  if (identity.extraActions?.length) alarm.addAlarmAction(...identity.extraActions);
+  tagAlarm(alarm, identity.serviceName, identity.severity);
+  return alarm;
+}
+
+/**
+ * A golden signal's alarm, as a service kind describes it: missing data treated as healthy
+ * unless the signal says otherwise (no traffic is no outage).
  */
 export function createSignalAlarm(scope: Construct, owner: AlarmOwner, spec: SignalAlarmSpec, evaluation: AlarmEvaluation): cloudwatch.Alarm {
-  const policy = AlarmPolicy.of(scope);
-  const severity = spec.severity ?? AlarmSeverity.INFO;
-  const alarmName = checkedAlarmName(scope, policy.alarmName(scope, owner.serviceName, spec.signal, severity));
-  const alarm = new cloudwatch.Alarm(scope, alarmNameToId(spec.signal), {
-    alarmName,
-    alarmDescription: `${spec.description} ${owner.response}`.slice(0, Limits.ALARM_DESCRIPTION_CHARS),
+  return createMetricAlarm(scope, {
+    id: alarmNameToId(spec.signal),
+    serviceName: owner.serviceName,
+    signal: spec.signal,
+    severity: spec.severity ?? AlarmSeverity.INFO,
+    description: `${spec.description} ${owner.response}`,
+  }, {
     metric: spec.metric,
     threshold: spec.threshold,
     comparisonOperator: spec.comparisonOperator,
@@ -78,9 +136,6 @@ export function createSignalAlarm(scope: Construct, owner: AlarmOwner, spec: Sig
     datapointsToAlarm: evaluation.datapointsToAlarm,
     treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  policy.applyActions(alarm, severity);
-  tagAlarm(alarm, owner.serviceName, severity);
-  return alarm;
 }
 
 /** Tags every alarm with who owns it and how urgent it is. */

@@ -1,8 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkActionCount, checkedAlarmName, tagAlarm } from './alarm-factory';
+import { checkActionCount, createCompositeAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
-import { Limits } from '../core/limits';
 
 /** What a service's health alarm is made of. */
 export interface HealthAlarmOptions {
@@ -27,14 +26,12 @@ export function createHealthAlarm(scope: Construct, options: HealthAlarmOptions)
   const critical = policy.actionsFor(AlarmSeverity.CRITICAL).length;
   checkActionCount(scope, options.extraActions.length ? options.extraActionsProp : 'alarmPolicy', critical + options.extraActions.length,
     `the alarm policy's ${critical} critical actions and ${options.extraActions.length} more`);
-  const alarm = new cloudwatch.CompositeAlarm(scope, 'HealthAlarm', {
-    compositeAlarmName: checkedAlarmName(scope, policy.alarmName(scope, options.serviceName, 'health', AlarmSeverity.CRITICAL)),
-    alarmDescription: `${options.serviceName} is unhealthy: one of its signal alarms (${signals}) is in ALARM. ${options.response}`
-      .slice(0, Limits.ALARM_DESCRIPTION_CHARS),
-    alarmRule: cloudwatch.AlarmRule.anyOf(...options.signalAlarms),
-  });
-  policy.applyActions(alarm, AlarmSeverity.CRITICAL);
-  if (options.extraActions.length) alarm.addAlarmAction(...options.extraActions);
-  tagAlarm(alarm, options.serviceName, AlarmSeverity.CRITICAL);
-  return alarm;
+  return createCompositeAlarm(scope, {
+    id: 'HealthAlarm',
+    serviceName: options.serviceName,
+    signal: 'health',
+    severity: AlarmSeverity.CRITICAL,
+    description: `${options.serviceName} is unhealthy: one of its signal alarms (${signals}) is in ALARM. ${options.response}`,
+    extraActions: options.extraActions,
+  }, cloudwatch.AlarmRule.anyOf(...options.signalAlarms));
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkedAlarmName, tagAlarm } from './alarm-factory';
+import { createAnomalyAlarm, createMetricAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { validateEvaluationValues } from './evaluation';
 import { ownershipName, tagOwnership } from '../core/ownership';
@@ -134,16 +134,13 @@ export class Kpi extends Construct {
     const severity = props.severity ?? AlarmSeverity.WARNING;
     const policy = AlarmPolicy.of(this);
     const { band } = props;
-    const common = {
-      alarmName: checkedAlarmName(this, policy.alarmName(this, serviceName, `kpi-${kpiName}`, severity), 'kpiName'),
-      alarmDescription: `KPI at risk: ${props.meaning ?? kpiName} of ${serviceName} is ${describeBand(band)}. `
-        + 'Impact: the business outcome this service exists for is falling short; check recent deployments and dependencies.',
-      evaluationPeriods,
-      datapointsToAlarm,
-    };
+    const description = `KPI at risk: ${props.meaning ?? kpiName} of ${serviceName} is ${describeBand(band)}. `
+      + 'Impact: the business outcome this service exists for is falling short; check recent deployments and dependencies.';
+    const identity = { id: 'Alarm', serviceName, signal: `kpi-${kpiName}`, severity, description, nameProp: 'kpiName' };
+    const common = { evaluationPeriods, datapointsToAlarm };
     if (band.threshold !== undefined) {
       const low = band.direction === KpiDirection.LOW;
-      this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      this.alarm = createMetricAlarm(this, identity, {
         ...common,
         metric: props.metric,
         threshold: band.threshold,
@@ -152,7 +149,7 @@ export class Kpi extends Construct {
         treatMissingData: low ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     } else {
-      this.alarm = new cloudwatch.AnomalyDetectionAlarm(this, 'Alarm', {
+      this.alarm = createAnomalyAlarm(this, identity, {
         ...common,
         metric: props.metric,
         stdDevs: band.stdDevs,
@@ -164,12 +161,10 @@ export class Kpi extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
-    policy.applyActions(this.alarm, severity);
-    tagAlarm(this.alarm, serviceName, severity);
     if (severity === AlarmSeverity.CRITICAL && policy.pages(severity)) {
       respondToPage(this, 'OnAlarm', this.alarm, {
         title: `${serviceName}: KPI ${kpiName} at risk`,
-        description: common.alarmDescription,
+        description,
         dedupString: `cdk-opex:${serviceName}:kpi-${kpiName}`,
       });
     }

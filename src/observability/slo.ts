@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkActionCount, checkedAlarmName, tagAlarm } from './alarm-factory';
+import { checkActionCount, createCompositeAlarm, createMetricAlarm } from './alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { SloIndicator } from './slo-indicator';
+import { validateAlarmWindow, validateTarget } from './slo-validation';
 import { adjective, formatNumber, isoDuration, percent, round, round1, shortLabel, words } from './slo-words';
-import { Limits } from '../core/limits';
 import { ownershipName } from '../core/ownership';
-import { invalidProp, literalMillis, literalNumber, matchingString, positiveNumber } from '../core/validate';
+import { invalidProp, literalMillis, matchingString, positiveNumber } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 import { respondToPage } from '../runbooks/page-response';
 
@@ -166,7 +166,7 @@ export class ServiceLevelObjective extends Construct {
     const hub = OperationsHub.of(this);
     const policy = AlarmPolicy.of(this);
     const signal = `slo-${this.objectiveName}`;
-    const windowAlarm = this.createWindowAlarms(policy, signal);
+    const windowAlarm = this.createWindowAlarms(signal);
 
     const tier = (severity: BurnRateSeverity): cloudwatch.CompositeAlarm | undefined => {
       const alerts = this.burnRateAlerts.filter((a) => a.severity === severity);
@@ -176,16 +176,17 @@ export class ServiceLevelObjective extends Construct {
         cloudwatch.AlarmRule.fromAlarm(windowAlarm(a, a.shortWindow), cloudwatch.AlarmState.ALARM),
       )));
       const alarmSeverity = severity === BurnRateSeverity.PAGE ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING;
-      const alarm = new cloudwatch.CompositeAlarm(this, severity === BurnRateSeverity.PAGE ? 'PageAlarm' : 'TicketAlarm', {
-        compositeAlarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, signal, alarmSeverity), 'name'),
-        alarmDescription: this.tierDescription(severity, alerts).slice(0, Limits.ALARM_DESCRIPTION_CHARS),
-        alarmRule: rule,
-      });
       const actions = severity === BurnRateSeverity.PAGE ? props.pageActions : props.ticketActions;
-      if (actions) {
-        if (actions.length) alarm.addAlarmAction(...actions);
-      } else {
-        policy.applyActions(alarm, alarmSeverity);
+      const alarm = createCompositeAlarm(this, {
+        id: severity === BurnRateSeverity.PAGE ? 'PageAlarm' : 'TicketAlarm',
+        serviceName: this.serviceName,
+        signal,
+        severity: alarmSeverity,
+        description: this.tierDescription(severity, alerts),
+        nameProp: 'name',
+        actions,
+      }, rule);
+      if (!actions) {
         if (alarmSeverity === AlarmSeverity.CRITICAL && policy.pages(alarmSeverity)) {
           respondToPage(this, 'OnPage', alarm, {
             title: `${this.serviceName} is burning its ${this.objectiveName} error budget`,
@@ -194,7 +195,6 @@ export class ServiceLevelObjective extends Construct {
           });
         }
       }
-      tagAlarm(alarm, this.serviceName, alarmSeverity);
       return alarm;
     };
     this.pageAlarm = tier(BurnRateSeverity.PAGE)!;
@@ -233,7 +233,7 @@ export class ServiceLevelObjective extends Construct {
   }
 
   /** Makes one alarm per distinct (window, burn rate); returns the lookup. */
-  private createWindowAlarms(policy: AlarmPolicy, signal: string): (alert: BurnRateAlert, window: Duration) => cloudwatch.Alarm {
+  private createWindowAlarms(signal: string): (alert: BurnRateAlert, window: Duration) => cloudwatch.Alarm {
     const made = new Map<string, cloudwatch.Alarm>();
     const keyOf = (a: BurnRateAlert, w: Duration) => `${w.toSeconds()}@${a.burnRate}`;
     const pairs = this.burnRateAlerts.flatMap((a) => [{ a, w: a.longWindow, long: true }, { a, w: a.shortWindow, long: false }]);
@@ -243,9 +243,14 @@ export class ServiceLevelObjective extends Construct {
       // A window used at two burn rates needs the rate in its name to stay unique.
       const shared = distinct.some((q) => q.w.toSeconds() === w.toSeconds() && q.a.burnRate !== a.burnRate);
       const suffix = shared ? `-${a.burnRate}x` : '';
-      const alarm = new cloudwatch.Alarm(this, `Burn${label}${suffix.replace('.', '_')}`, {
-        alarmName: checkedAlarmName(this, policy.alarmName(this, this.serviceName, `${signal}-${label}${suffix}`, AlarmSeverity.INFO), 'name'),
-        alarmDescription: this.windowDescription(a, w, long).slice(0, Limits.ALARM_DESCRIPTION_CHARS),
+      const alarm = createMetricAlarm(this, {
+        id: `Burn${label}${suffix.replace('.', '_')}`,
+        serviceName: this.serviceName,
+        signal: `${signal}-${label}${suffix}`,
+        severity: AlarmSeverity.INFO,
+        description: this.windowDescription(a, w, long),
+        nameProp: 'name',
+      }, {
         metric: this.burnRate(w),
         threshold: a.burnRate,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -254,8 +259,6 @@ export class ServiceLevelObjective extends Construct {
         datapointsToAlarm: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      policy.applyActions(alarm, AlarmSeverity.INFO);
-      tagAlarm(alarm, this.serviceName, AlarmSeverity.INFO);
       made.set(keyOf(a, w), alarm);
       this.alarms.push(alarm);
     }
@@ -376,24 +379,4 @@ export class ServiceLevelObjective extends Construct {
         + 'Not urgent, but before the budget runs out: find the cause (a slow regression, a flaky dependency, '
         + 'a capacity limit) in working hours and fix it or slow releases down.';
   }
-}
-
-function validateTarget(scope: Construct | string, target: number): number {
-  literalNumber(scope, 'target', target);
-  if (!(target > 50 && target < 100)) {
-    invalidProp(scope, 'target', `must be a percentage above 50 and below 100, e.g. 99.9 (got ${target})`);
-  }
-  return target;
-}
-
-/** A window is one alarm's period: whole minutes (CloudWatch's 10/20/30 s need high-resolution metrics), at most 7 days. */
-function validateAlarmWindow(scope: Construct, prop: string, window: Duration): number {
-  const ms = literalMillis(scope, prop, window);
-  if (ms <= 0 || ms % 60_000 !== 0) {
-    invalidProp(scope, prop, `CloudWatch alarm periods for SLO windows must be a whole number of minutes (got ${ms / 1000} s)`);
-  }
-  if (ms / 1000 > Limits.ALARM_LONG_EVALUATION_SPAN_SECONDS) {
-    invalidProp(scope, prop, `CloudWatch alarms evaluate at most ${Limits.ALARM_LONG_EVALUATION_SPAN_SECONDS} s (7 days) (got ${ms / 1000} s)`);
-  }
-  return ms;
 }

@@ -9,6 +9,7 @@ import { Runbook } from './runbook';
 import { OWNERSHIP_TAGS } from '../core/ownership';
 import { HUB_SERVICE_NAME, OperationsHub } from '../hub/operations-hub';
 import { RESPONSE_DLQ_ALARM_ID, RESPONSE_DLQ_ID } from '../hub/shared-ids';
+import { createMetricAlarm } from '../observability/alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 
 /** How long the response dead-letter queue keeps an event that started no runbook: SQS's maximum. */
@@ -66,10 +67,14 @@ function createQueue(hub: OperationsHub): sqs.Queue {
 
 function createAlarm(hub: OperationsHub, queue: sqs.Queue, targetFor: RunbookTargetFactory): cloudwatch.Alarm {
   const policy = AlarmPolicy.of(hub);
-  const alarm = new cloudwatch.Alarm(hub, RESPONSE_DLQ_ALARM_ID, {
-    alarmName: `${hub.alarmNamePrefix}${HUB_SERVICE_NAME}-undelivered-responses-${AlarmSeverity.CRITICAL}`,
-    alarmDescription: 'An EventBridge rule could not start its runbook (after its retries): the event is in the response dead-letter queue '
+  const alarm = createMetricAlarm(hub, {
+    id: RESPONSE_DLQ_ALARM_ID,
+    serviceName: HUB_SERVICE_NAME,
+    signal: 'undelivered-responses',
+    severity: AlarmSeverity.CRITICAL,
+    description: 'An EventBridge rule could not start its runbook (after its retries): the event is in the response dead-letter queue '
       + `${queue.node.path}. Read it to see which rule and event, fix the cause (role, document, throttling) and start the runbook by hand.`,
+  }, {
     metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -77,9 +82,6 @@ function createAlarm(hub: OperationsHub, queue: sqs.Queue, targetFor: RunbookTar
     datapointsToAlarm: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  policy.applyActions(alarm, AlarmSeverity.CRITICAL);
-  Tags.of(alarm).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
-  Tags.of(alarm).add('severity', AlarmSeverity.CRITICAL);
   hub.pinSummaryAlarm(alarm);
   // Whoever is paged finds an OpsItem saying which queue holds the events that started nothing
   // (unless the critical actions open one themselves).
