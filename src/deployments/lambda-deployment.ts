@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { RolloutStrategy } from './rollout-strategy';
+import { alarmNamePrefix } from '../core/alarm-names';
 import { Limits } from '../core/limits';
 import { allowOnResources } from '../core/merged-policy';
 import { acknowledgeWildcardResource } from '../core/nag';
@@ -38,7 +39,7 @@ export function ownAlarmsArn(hub: OperationsHub): string {
   const arn = Stack.of(hub).formatArn({
     service: 'cloudwatch',
     resource: 'alarm',
-    resourceName: `${hub.alarmNamePrefix}*`,
+    resourceName: `${alarmNamePrefix(hub)}*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   const role = lambdaDeploymentRole(hub);

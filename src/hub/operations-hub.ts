@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { renderCatalog } from './catalog';
 import { KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
 import { RESPONSE_DLQ_ALARM_ID, RESPONSE_DLQ_ID } from './shared-ids';
+import { alarmNamePrefix } from '../core/alarm-names';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { Limits } from '../core/limits';
 import { acknowledgeInlinePolicies } from '../core/nag';
@@ -149,7 +150,7 @@ export class OperationsHub extends Construct {
 
   /** Prefix of the names of every alarm cdk-opex creates in this stack: `<stack name>-`. */
   public get alarmNamePrefix(): string {
-    return `${Stack.of(this).stackName}-`;
+    return alarmNamePrefix(this);
   }
 
   /**

@@ -4,6 +4,7 @@ import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { validateAlarmPolicyProps } from './alarm-policy-validation';
+import { alarmNamePrefix } from '../core/alarm-names';
 import { matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
@@ -182,7 +183,7 @@ export class AlarmPolicy {
 
   /** The name of an alarm: `<stack>-<service>-<signal>-<severity>`. */
   public alarmName(scope: IConstruct, serviceName: string, signal: string, severity: AlarmSeverity): string {
-    return `${OperationsHub.of(scope).alarmNamePrefix}${serviceName}-${signal}-${severity}`;
+    return `${alarmNamePrefix(scope)}${serviceName}-${signal}-${severity}`;
   }
 
   /** Adds the severity's actions to `alarm` (and OK actions for notifications). */
