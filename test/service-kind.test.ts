@@ -1,16 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct, IConstruct } from 'constructs';
 import {
   CATALOG_METADATA_KEY, IServiceKind, OperationalService, RolloutStrategy, RunbookLibrary, ServiceKindContext, ServiceRolloutRequest,
   ServiceRunbooks, ServiceSectionContext, ServiceSignals, SignalAlarmSpec,
 } from '../src';
-import { strictStack } from './support/stacks';
+import { albFargateService, strictStack } from './support/stacks';
 import { EcsKindOptions, EcsServiceKind } from '../src/services/ecs-kind';
 
 /** A kind cdk-opex does not ship, written against the interface alone: a queue whose only signal is its oldest message's age. */
@@ -155,13 +152,7 @@ describe('a new service kind from the interface alone', () => {
 describe('the ECS kind in the same shape', () => {
   function ecsService(overrides: Partial<EcsKindOptions> = {}) {
     const stack = strictStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
-    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
-    taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
-    const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
-    const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
-    const targetGroup = loadBalancer.addListener('Http', { port: 80 }).addTargets('Web', { port: 80, targets: [service] });
+    const { service, targetGroup, loadBalancer } = albFargateService(stack);
     const svc = new OperationalService(stack, 'Web', { kind: new EcsServiceKind({ service, targetGroup, loadBalancer, ...overrides }), team: 'storefront' });
     return { stack, svc };
   }

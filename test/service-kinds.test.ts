@@ -4,11 +4,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { dashboardBody, strictStack } from './support/stacks';
+import { albFargateService, dashboardBody, strictStack } from './support/stacks';
 import {
   AlarmEvaluation, METRIC_PUBLISH_DELAY, SignalAlarmSpec, createSignalAlarm, detectionSeconds,
 } from '../src/observability/alarm-factory';
@@ -29,13 +26,7 @@ interface KindFixture {
 const header = { serviceName: SERVICE, team: 'payments', detectionSeconds: detectionSeconds(EVALUATION) };
 
 function ecsFixture(stack: Stack, period: Duration): KindFixture {
-  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
-  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
-  const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
-  taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
-  const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
-  const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
-  const targetGroup = loadBalancer.addListener('Http', { port: 80 }).addTargets('Web', { port: 80, targets: [service] });
+  const { service, targetGroup, loadBalancer } = albFargateService(stack);
   const signals = ecsSignals({ service, targetGroup, loadBalancer }, period);
   return { specs: ecsAlarmSpecs(signals, ECS_DEFAULTS, SERVICE), widgets: (alarms) => ecsDashboardWidgets(header, signals, ECS_DEFAULTS, alarms) };
 }

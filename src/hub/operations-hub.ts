@@ -14,6 +14,7 @@ import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { Limits } from '../core/limits';
 import { acknowledgeInlinePolicies } from '../core/nag';
 import { NON_PAGING_TAG, OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
+import { ownAccountServiceStatement } from '../core/service-statement';
 import { invalidProp, matchingString } from '../core/validate';
 import { OperationsDashboards } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
@@ -247,14 +248,11 @@ export class OperationsHub extends Construct {
       enforceSSL: true,
     });
     if (nonPaging) Tags.of(topic).add(NON_PAGING_TAG.key, NON_PAGING_TAG.value);
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    topic.addToResourcePolicy(ownAccountServiceStatement(this, {
+      service: 'cloudwatch.amazonaws.com',
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
+      sourceArn: stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     }));
     return topic;
   }

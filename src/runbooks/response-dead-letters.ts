@@ -1,12 +1,12 @@
 import { ArnFormat, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { opsItemOnPage } from './page-opsitem';
 import { Runbook } from './runbook';
 import { OWNERSHIP_TAGS } from '../core/ownership';
+import { ownAccountServiceStatement } from '../core/service-statement';
 import { HUB_SERVICE_NAME, OperationsHub } from '../hub/operations-hub';
 import { RESPONSE_DLQ_ALARM_ID, RESPONSE_DLQ_ID } from '../hub/shared-ids';
 import { createMetricAlarm } from '../observability/alarm-factory';
@@ -47,14 +47,11 @@ function createQueue(hub: OperationsHub): sqs.Queue {
   });
   Tags.of(queue).add(OWNERSHIP_TAGS.service, HUB_SERVICE_NAME);
   // Any EventBridge rule of this account and region may dead-letter here: one statement for every rule.
-  queue.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+  queue.addToResourcePolicy(ownAccountServiceStatement(hub, {
+    service: 'events.amazonaws.com',
     actions: ['sqs:SendMessage'],
     resources: [queue.queueArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) },
-    },
+    sourceArn: stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
   }));
   const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the stack\'s EventBridge runbook targets; '
     + 'a message here pages (its alarm) and is read by a person, never redriven to another queue.';

@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { cfnText, parseDashboardBody } from '../../src/core/cfn-values';
@@ -46,4 +49,16 @@ export const flat = (value: unknown): string => cfnText(value);
 /** A dashboard's body, parsed (references read as a placeholder). */
 export function dashboardBody(dashboard: any): any {
   return parseDashboardBody(dashboard.Properties.DashboardBody);
+}
+
+/** An app team's Fargate service behind a public ALB, in a VPC without NAT gateways. */
+export function albFargateService(stack: Stack) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+  taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
+  const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+  const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+  const targetGroup = loadBalancer.addListener('Http', { port: 80 }).addTargets('Web', { port: 80, targets: [service] });
+  return { service, targetGroup, loadBalancer };
 }
