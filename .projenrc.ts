@@ -57,6 +57,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // Both cores: jest's default leaves one idle on a 2-core machine.
       maxWorkers: 2,
+      // One CloudFormation validation engine per worker instead of one per test file (see the file).
+      testEnvironment: '<rootDir>/test/support/jest/environment.js',
+      moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/test/support/jest/cloudformation-validate.js' },
     },
   },
   // `npm test` type-checks the tests with tsc first; ts-jest then only transpiles each file, which is what keeps the suite fast.

@@ -1,4 +1,4 @@
-import { App, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -230,4 +230,15 @@ test('an OperationsHub dashboard name CloudWatch would reject', () => {
     .toThrow(/Shop\/Ops: invalid `dashboardName`: must be 1-251 letters, digits, - and _/);
   expect(() => new OperationsHub(strictStack(), 'Ops', { dashboardName: 'x'.repeat(252) })).toThrow(/invalid `dashboardName`/);
   expect(() => new OperationsHub(strictStack(), 'Ops', { dashboardName: 'shop_ops-1' })).not.toThrow();
+});
+
+// The jest environment shares one validation engine per worker (test/support/jest/environment.js):
+// strict synth must still fail on a schema finding, in every app that reuses the engine.
+describe('strict CloudFormation validation in tests', () => {
+  test.each([1, 2])('fails synth on a schema finding (app %i)', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Shop');
+    new CfnResource(stack, 'Bad', { type: 'AWS::CloudWatch::Alarm', properties: { ComparisonOperator: 'Sideways', EvaluationPeriods: 1 } });
+    expect(() => app.synth()).toThrow(/CloudFormation Validate/);
+  });
 });
