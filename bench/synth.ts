@@ -1,21 +1,22 @@
 /**
- * Synth benchmark: one stack of N lambda.Functions, each wrapped in an OperationalFunction,
- * against the same stack without cdk-opex. Measures only; no thresholds. See bench/README.md.
+ * Synth benchmark: for each cdk-opex pattern, one stack of N services (the user's resources
+ * wrapped in the pattern) against the same stack without cdk-opex. Measures only; no
+ * thresholds. See bench/README.md.
  *
- *   npm run bench                 # N = 1, 10, 50
- *   npm run bench -- 1 10 50 100  # other N (needs `receiveArgs: true` on the projen task)
- *   BENCH_N="1 10 50 100" npm run bench
+ *   npm run bench                 # every pattern, N = 1, 10, 50
+ *   npm run bench -- 1 10 50 150  # other N
+ *   BENCH_N="1 10 50 150" BENCH_PATTERNS="function" npm run bench
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Limits, OperationalFunction } from '../src';
+import { BenchPattern, PATTERNS } from './patterns';
+import { Limits } from '../src';
 import { parseDashboardBody } from '../src/core/cfn-values';
 
 const STACK_NAME = 'Bench';
 const DEFAULT_COUNTS = [1, 10, 50];
-const OUT_FILE = path.join(__dirname, '..', 'bench.out', 'results.json');
+const OUT_DIR = path.join(__dirname, '..', 'bench.out');
 const LIFTED = 'synth failed at the resource limit; numbers are from a re-synth with the limit lifted';
 
 /** One synthesis; `limitError` is CDK's error at the 500-resource limit when the numbers come from a re-synth without it. */
@@ -24,7 +25,7 @@ type Measurement = ReturnType<typeof synthesize> & { readonly limitError?: strin
 const ms = (from: bigint, to: bigint): number => Math.round(Number(to - from) / 1e5) / 10;
 
 /** constructMs: App, Stack and constructs; synthMs: app.synth() and reading the template; widgets: per dashboard. */
-function synthesize(n: number, operational: boolean, liftLimit = false) {
+function synthesize(pattern: BenchPattern, n: number, operational: boolean, liftLimit = false) {
   const start = process.hrtime.bigint();
   const app = new App({
     context: {
@@ -34,14 +35,7 @@ function synthesize(n: number, operational: boolean, liftLimit = false) {
   });
   const stack = new Stack(app, STACK_NAME, { env: { account: '123456789012', region: 'us-east-1' } });
   if (liftLimit) Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0007', reason: 'benchmark measures past the limit' });
-  for (let i = 0; i < n; i++) {
-    const fn = new lambda.Function(stack, `Fn${i}`, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
-    });
-    if (operational) new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn });
-  }
+  for (let i = 0; i < n; i++) pattern.build(stack, i, operational);
   const built = process.hrtime.bigint();
   const template = app.synth().getStackByName(STACK_NAME).template;
   const done = process.hrtime.bigint();
@@ -57,12 +51,12 @@ function synthesize(n: number, operational: boolean, liftLimit = false) {
 }
 
 /** Synthesizes; past the resource limit, records CDK's error and measures again without the limit. */
-function measure(n: number, operational: boolean): Measurement {
+function measure(pattern: BenchPattern, n: number, operational: boolean): Measurement {
   try {
-    return synthesize(n, operational);
+    return synthesize(pattern, n, operational);
   } catch (e: any) {
     if (e?.name !== 'TooManyResourcesInStack') throw e;
-    return { ...synthesize(n, operational, true), limitError: String(e.message) };
+    return { ...synthesize(pattern, n, operational, true), limitError: String(e.message) };
   }
 }
 
@@ -86,16 +80,29 @@ function main(): void {
     return;
   }
   const counts = [...new Set(args.length ? args : DEFAULT_COUNTS)].sort((a, b) => a - b);
-  synthesize(10, true); // warm-up: module loading and JIT, discarded
+  const wanted = (process.env.BENCH_PATTERNS ?? '').split(/[\s,]+/).filter(Boolean);
+  const unknown = wanted.filter((w) => !PATTERNS.some((p) => p.name === w));
+  if (unknown.length) {
+    console.error(`unknown pattern(s) ${unknown.join(', ')}; BENCH_PATTERNS takes: ${PATTERNS.map((p) => p.name).join(' ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  for (const pattern of PATTERNS.filter((p) => !wanted.length || wanted.includes(p.name))) benchPattern(pattern, counts);
+}
+
+/** Measures one pattern at each N, prints its tables and writes bench.out/<pattern>.json. */
+function benchPattern(pattern: BenchPattern, counts: number[]): void {
+  synthesize(pattern, 10, true); // warm-up: module loading and JIT, discarded
   const refN = counts[0] === 1 ? 2 : 1; // the first N's per-service numbers are taken against this synth
-  let prev = { opex: measure(refN, true), plain: measure(refN, false) };
+  let prev = { opex: measure(pattern, refN, true), plain: measure(pattern, refN, false) };
 
   const rows = [];
   for (const n of counts) {
     let opex: Measurement; let plain: Measurement;
     try {
-      opex = measure(n, true);
-      plain = measure(n, false);
+      opex = measure(pattern, n, true);
+      plain = measure(pattern, n, false);
     } catch (e: any) {
       rows.push({ n, error: `${e?.name ?? 'Error'}: ${e?.message ?? e}` });
       continue;
@@ -131,14 +138,16 @@ function main(): void {
     });
     prev = { opex, plain };
   }
-  print(rows);
-  fs.mkdirSync(path.dirname(OUT_FILE), { recursive: true });
-  fs.writeFileSync(OUT_FILE, JSON.stringify({
+  print(pattern, rows);
+  const outFile = path.join(OUT_DIR, `${pattern.name}.json`);
+  fs.writeFileSync(outFile, JSON.stringify({
+    pattern: pattern.name,
+    service: pattern.description,
     generated: new Date().toISOString(),
     node: process.version,
     definitions: {
       perService: '(value(N) - value(P)) / (N - P); P = previous N, or the warm-up synth (N=1, or N=2 when the first N is 1)',
-      added: 'stack with OperationalFunctions minus the same stack with plain functions',
+      added: 'stack with the pattern minus the same stack with the user\'s resources only',
       templateBytes: 'bytes of JSON.stringify(template), no indentation',
       timeMs: 'construct: new App/Stack/constructs; synth: app.synth() with strict CloudFormation validation',
       limitErrors: LIFTED,
@@ -146,15 +155,15 @@ function main(): void {
     limits: { resources: Limits.CFN_RESOURCES_PER_STACK, templateBytes: Limits.CFN_TEMPLATE_BYTES, dashboardWidgets: Limits.DASHBOARD_WIDGETS },
     rows,
   }, (_k, v) => (v === Infinity ? null : v), 2) + '\n');
-  console.log(`\nwritten: ${path.relative(process.cwd(), OUT_FILE)}`);
+  console.log(`\nwritten: ${path.relative(process.cwd(), outFile)}\n`);
 }
 
-function print(rows: any[]): void {
+function print(pattern: BenchPattern, rows: any[]): void {
   const pad = (cells: unknown[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i])).join(' ');
   const pct = (x: number): string => `${Math.round(x * 100)}%`;
   const main1 = [5, 6, 6, 6, 7, 9, 8, 8, 5, 8, 10, 9, 9];
-  console.log('cdk-opex synth benchmark: one stack, N lambda.Functions, each in an OperationalFunction');
-  console.log('"+" = added by cdk-opex (vs the same stack of plain functions); "/svc" = per service, marginal vs the previous N\n');
+  console.log(`cdk-opex synth benchmark [${pattern.name}]: one stack, N services, each ${pattern.description}`);
+  console.log('"+" = added by cdk-opex (vs the same stack without it); "/svc" = per service, marginal vs the previous N\n');
   console.log(pad(['N', 'res', 'plain', '+res', '+res/svc', 'bytes', '+bytes', '+b/svc', 'dash', 'widgets', 'constr ms', 'synth ms', 'plain ms'], main1));
   for (const r of rows) {
     if (r.error) { console.log(pad([r.n, `error: ${r.error}`], [5, 0])); continue; }
