@@ -1,80 +1,17 @@
 /**
- * Prints what cdk-opex generated in a synthesized cloud assembly, per service, read
- * from the catalog in each template's Metadata and from the resources themselves.
+ * Prints what cdk-opex generated in a synthesized cloud assembly, per service: read from
+ * the readiness report (`reportFromAssembly`, the same reader as `cdk-opex report`), so the
+ * summary and the report cannot disagree. Then the Control Tower and cdk-nag results.
  *
  *   ts-node examples/summary.ts [assembly dir, default demo.out]
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CATALOG_METADATA_KEY, Limits } from '../src';
-import { cfnText } from '../src/core/cfn-values';
-
-interface Catalog {
-  readonly version: number;
-  readonly shared: { path: string; resources: number };
-  readonly services: ServiceEntry[];
-  readonly kpis?: { service: string; name: string; alarm: string }[];
-}
-
-interface ServiceEntry {
-  readonly name: string;
-  readonly kind: string;
-  readonly team?: string;
-  readonly path: string;
-  readonly resources: number;
-  readonly detectionSeconds: number;
-  readonly healthAlarm: string;
-  readonly signalAlarms: Record<string, string>;
-  readonly rollout: { type: string; percentage?: number; intervalMinutes?: number; deploymentGroup: string; rollbackAlarms: string[] };
-  readonly responses: { runbook: string; automatic: boolean; trigger: string }[];
-  readonly objectives?: { target: number; windowDays: number; alerts: string; pageAlarm: string }[];
-}
-
-type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any }>;
-
-const COMPARISONS: Record<string, string> = {
-  GreaterThanOrEqualToThreshold: '>=',
-  GreaterThanThreshold: '>',
-  LessThanOrEqualToThreshold: '<=',
-  LessThanThreshold: '<',
-};
+import { Limits, ReadinessService, ReadinessStack, reportFromAssembly } from '../src';
 
 function fail(message: string): never {
   console.error(`summary: ${message}`);
   process.exit(1);
-}
-
-
-/** Period of the metric or expression an alarm evaluates, in seconds. */
-function alarmPeriod(props: any): number | undefined {
-  if (props.Period !== undefined) return props.Period;
-  const periods = (props.Metrics ?? []).map((m: any) => m.Period ?? m.MetricStat?.Period).filter((p: unknown) => p !== undefined);
-  return periods.length ? Math.max(...periods) : undefined;
-}
-
-/** What an alarm evaluates, e.g. `p99 Duration` or an expression's label. */
-function alarmMetric(props: any): string {
-  if (props.MetricName) return `${props.ExtendedStatistic ?? props.Statistic} ${props.MetricName}`;
-  const evaluated = (props.Metrics ?? []).find((m: any) => m.ReturnData !== false) ?? {};
-  return evaluated.MetricStat ? `${evaluated.MetricStat.Stat} ${evaluated.MetricStat.Metric.MetricName}` : evaluated.Label ?? evaluated.Expression;
-}
-
-function describeAlarm(resources: Resources, logicalId: string): string {
-  const props = resources[logicalId]?.Properties;
-  if (!props) return `${logicalId} (not in this template)`;
-  const comparison = COMPARISONS[props.ComparisonOperator] ?? props.ComparisonOperator;
-  const datapoints = props.DatapointsToAlarm ?? props.EvaluationPeriods;
-  return `${cfnText(props.AlarmName).padEnd(38)} ${alarmMetric(props)} ${comparison} ${props.Threshold}, `
-    + `${alarmPeriod(props)} s period, ${datapoints} of ${props.EvaluationPeriods}`;
-}
-
-function describeActions(resources: Resources, actions: unknown[] | undefined): string {
-  const names = (actions ?? []).map((action: any) => {
-    if (action?.Ref && resources[action.Ref]?.Type === 'AWS::SNS::Topic') return 'SNS topic';
-    const opsItem = /:opsitem:(\d+)/.exec(cfnText(action));
-    return opsItem ? `OpsItem (severity ${opsItem[1]})` : cfnText(action);
-  });
-  return names.length ? names.join(' + ') : 'nothing';
 }
 
 /** Wraps `words` to lines of at most `width` characters, each after `indent`. */
@@ -88,41 +25,45 @@ function wrap(words: string, indent: string, width = 100): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-function runbookSteps(resources: Resources, logicalId: string): string {
-  const content = resources[logicalId]?.Properties?.Content;
-  const steps: any[] = (typeof content === 'string' ? JSON.parse(content) : content)?.mainSteps ?? [];
-  return steps.map((s) => s.name).join(' > ');
+const usd = (x: number): string => `$${x.toFixed(2)}`;
+
+function printService(s: ReadinessService): void {
+  const owner = s.owner.team ? `team ${s.owner.team}` : 'no team';
+  const members = s.members.length > 1 ? ` (with ${s.members.filter((m) => m !== s.logicalId).join(', ')})` : '';
+  console.log(`\n${s.name} (${s.kind}, ${owner}): ${s.resourceType} ${s.logicalId}${members}`);
+  for (const a of s.alarms.items) {
+    const detection = a.detectionSeconds !== undefined ? `, outage in ${a.detectionSeconds} s` : '';
+    console.log(`  alarm            ${(a.alarmName ?? a.logicalId).padEnd(40)} ${a.alarmType}${detection}${a.pages ? `, pages: ${a.actions.join(' + ')}` : ''}`);
+  }
+  console.log(`  total outage     ${s.detection.seconds !== undefined ? `pages within ${s.detection.seconds} s (${s.detection.alarm})` : 'pages no one'}`);
+  for (const o of s.objectives) console.log(`  SLO              ${o.target}% over ${o.windowDays} days; ${o.alerts}`);
+  const d = s.deployment;
+  if (d.applicable) {
+    const rollback = [d.rollbackOnAlarm ? `rolls back on ${d.rollbackAlarms.length} alarms` : 'no rollback on alarm',
+      ...(d.circuitBreaker ? ['circuit breaker on'] : [])].join(', ');
+    console.log(`  rollout          ${d.strategy ?? d.rolloutType}; ${rollback}${d.deploymentGroupName ? ` (${d.deploymentGroupName})` : ''}`);
+  }
+  for (const r of s.runbooks) {
+    console.log(`  runbook          ${r.documentName}`);
+    console.log(wrap(`started by ${r.trigger}${r.automatic ? '' : ' (by hand)'}`, '                   '));
+  }
+  if (s.gameDays.length) console.log(`  game days        ${s.gameDays.join(', ')}`);
+  const met = s.wellArchitected.filter((w) => w.status === 'met').length;
+  const rows = s.wellArchitected.filter((w) => w.status !== 'not applicable').length;
+  console.log(`  Well-Architected ${met} of ${rows} best practices met${s.findings.length ? `; not met: ${s.findings.join(', ')}` : ''}`);
+  console.log(`  cost             ${usd(s.cost.monthlyUsd)}/month (${s.cost.lines.map((l) => `${l.quantity} ${l.item}`).join(', ') || 'nothing charged'})`);
 }
 
-function firstSentence(resources: Resources, logicalId: string): string {
-  const content = resources[logicalId]?.Properties?.Content;
-  const description: string = (typeof content === 'string' ? JSON.parse(content) : content)?.description ?? '';
-  return description.split(/(?<=\.)\s/)[0];
-}
-
-function printService(resources: Resources, s: ServiceEntry): void {
-  console.log(`\n${s.name} (${s.kind}, team ${s.team ?? '-'}): ${s.resources} resources under ${s.path}`);
-  for (const [signal, id] of Object.entries(s.signalAlarms)) {
-    console.log(`  alarm ${signal.padEnd(10)} ${describeAlarm(resources, id)}`);
+function printStack(st: ReadinessStack, bytes: number): void {
+  console.log(`\n== Stack ${st.stackName}: ${st.services.length} services`);
+  for (const service of st.services) printService(service);
+  console.log(`\nShared: ${usd(st.sharedCost.monthlyUsd)}/month (${st.sharedCost.lines.map((l) => `${l.quantity} ${l.item}`).join(', ')})`);
+  if (st.responses) {
+    console.log(`Undelivered responses go to ${st.responses.deadLetterQueue}${st.responses.alarm ? `, alarmed by ${st.responses.alarm}` : ''}`);
   }
-  const health = resources[s.healthAlarm]?.Properties ?? {};
-  console.log(`  health alarm     ${cfnText(health.AlarmName ?? s.healthAlarm)} (composite), notifies ${describeActions(resources, health.AlarmActions)}`);
-  console.log(`  total outage     detected (health alarm fires) within ${s.detectionSeconds} s`);
-  for (const o of s.objectives ?? []) {
-    console.log(`  SLO              ${o.target}% of requests succeed over ${o.windowDays} days; ${o.alerts}`);
-  }
-
-  const group = resources[s.rollout.deploymentGroup]?.Properties;
-  const rollback = group?.AutoRollbackConfiguration;
-  const watched = group?.AlarmConfiguration?.Enabled ? group.AlarmConfiguration.Alarms?.length ?? 0 : 0;
-  const shape = s.rollout.type === 'all-at-once' ? 'all at once'
-    : `${s.rollout.type}: ${s.rollout.percentage}% ${s.rollout.type === 'canary' ? 'first, the rest after' : 'every'} ${s.rollout.intervalMinutes} min`;
-  console.log(`  rollout          ${shape}, watching ${watched} alarms (${cfnText(group?.DeploymentConfigName ?? '?')})`);
-  console.log(`  auto-rollback    ${rollback?.Enabled ? (rollback.Events ?? []).join(', ') : 'OFF'}`);
-  for (const r of s.responses) {
-    console.log(`  runbook          ${r.runbook}`);
-    console.log(`                   started by ${r.trigger}${r.automatic ? '' : ' (by hand)'}`);
-  }
+  const percent = (part: number, whole: number): string => `${(100 * part / whole).toFixed(0)}%`;
+  console.log(`Stack total: ${st.resources} of ${Limits.CFN_RESOURCES_PER_STACK} resources (${percent(st.resources, Limits.CFN_RESOURCES_PER_STACK)}), `
+    + `template ${bytes.toLocaleString('en-US')} of ${Limits.CFN_TEMPLATE_BYTES.toLocaleString('en-US')} bytes (${percent(bytes, Limits.CFN_TEMPLATE_BYTES)})`);
 }
 
 /** Control Tower and cdk-nag results: findings from the CLI's validation report, acknowledgements from stack metadata. */
@@ -158,49 +99,23 @@ function printNagResult(dir: string, cdkOpexPaths: string[]): void {
   }
 }
 
-function percent(part: number, whole: number): string {
-  return `${(100 * part / whole).toFixed(0)}%`;
-}
-
 function main(): void {
   const dir = process.argv[2] ?? 'demo.out';
   if (!fs.existsSync(dir)) fail(`no cloud assembly at ${dir}; run \`npm run demo\``);
-  const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json')).sort();
+  const report = reportFromAssembly(dir);
+  console.log(`cdk-opex summary of ${dir}: ${report.summary.services} services, ${report.summary.findings} Well-Architected findings, `
+    + `about ${usd(report.summary.monthlyUsd)}/month`);
   const cdkOpexPaths: string[] = [];
-  console.log(`cdk-opex summary of ${dir}`);
-
-  for (const file of templates) {
-    const body = fs.readFileSync(path.join(dir, file), 'utf8');
-    const template = JSON.parse(body);
-    const catalog: Catalog | undefined = template.Metadata?.[CATALOG_METADATA_KEY];
-    const resources: Resources = template.Resources ?? {};
-    const stack = file.replace(/\.template\.json$/, '');
-    if (!catalog) {
-      console.log(`\n${stack}: no cdk-opex services`);
+  for (const st of report.stacks) {
+    if (!st.catalog) {
+      console.log(`\n${st.stackName}: no cdk-opex services`);
       continue;
     }
-    console.log(`\n== Stack ${stack}: ${catalog.services.length} services`);
-    for (const service of catalog.services) printService(resources, service);
-
-    for (const k of catalog.kpis ?? []) {
-      console.log(`\nKPI ${k.name} (${k.service}): ${cfnText(resources[k.alarm]?.Properties?.AlarmDescription ?? k.alarm).split('. ')[0]}`);
-    }
-    const runbooks = [...new Set(catalog.services.flatMap((s) => s.responses.map((r) => r.runbook)))];
-    console.log(`\nShared (${catalog.shared.path}): ${catalog.shared.resources} resources, ${runbooks.length} runbook document(s)`);
-    for (const id of runbooks) {
-      console.log(`  runbook ${id}: ${runbookSteps(resources, id)}`);
-      console.log(wrap(firstSentence(resources, id), '    '));
-    }
-    const count = Object.keys(resources).length;
-    const bytes = Buffer.byteLength(body);
-    console.log(`Stack total: ${count} of ${Limits.CFN_RESOURCES_PER_STACK} resources (${percent(count, Limits.CFN_RESOURCES_PER_STACK)}), `
-      + `template ${bytes.toLocaleString('en-US')} of ${Limits.CFN_TEMPLATE_BYTES.toLocaleString('en-US')} bytes (${percent(bytes, Limits.CFN_TEMPLATE_BYTES)})`);
-    cdkOpexPaths.push(catalog.shared.path, ...catalog.services.map((s) => s.path));
+    const bytes = st.templateFile ? fs.statSync(path.join(dir, st.templateFile)).size : 0;
+    printStack(st, bytes);
+    cdkOpexPaths.push(...st.services.map((s) => s.constructPath).filter((p): p is string => p !== undefined));
   }
-
-  if (cdkOpexPaths.length === 0) {
-    fail(`no template in ${dir} has a '${CATALOG_METADATA_KEY}' catalog in its Metadata: does the app use an OperationalFunction?`);
-  }
+  if (cdkOpexPaths.length === 0) fail(`no stack in ${dir} has cdk-opex services: does the app use an Operational* pattern?`);
   printNagResult(dir, cdkOpexPaths);
 }
 
