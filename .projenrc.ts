@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     // AWS's own service models (apis/*.json): runbook steps' APIs and inputs are checked against them in tests.
     'aws-sdk@2.1693.0',
+    // The best monitoring-only peer, used by `npm run bench` alone to measure cdk-opex side by side with it.
+    'cdk-monitoring-constructs@10.2.0',
   ],
 
   tsconfigDev: {

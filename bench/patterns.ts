@@ -3,17 +3,27 @@
  * resources for service `i` and, when `operational`, wraps them in the pattern. Resources a
  * user shares between services (a VPC, a cluster) are built once per stack.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+// The peer is a devDependency the benchmark alone uses.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import { OperationalFunction } from '../src';
+
+/** `plain`: the user's resources only; `opex`: wrapped in the cdk-opex pattern; `peer`: monitored by the peer instead. */
+export type Variant = 'plain' | 'opex' | 'peer';
 
 export interface BenchPattern {
   /** Name on the command line (`BENCH_PATTERNS`). */
   readonly name: string;
   /** What one service is, for the table's title. */
   readonly description: string;
-  build(stack: Stack, i: number, operational: boolean): void;
+  /** What `peer` builds, when the pattern has a peer to compare with. */
+  readonly peerName?: string;
+  /** Whether `build` has a `peer` variant. */
+  readonly peer?: boolean;
+  build(stack: Stack, i: number, variant: Variant): void;
 }
 
 /** A user's resource shared by all services of a stack, built on first use. */
@@ -34,9 +44,23 @@ export const PATTERNS: BenchPattern[] = [
   {
     name: 'function',
     description: 'a lambda.Function in an OperationalFunction',
-    build: (stack, i, operational) => {
+    peer: true,
+    peerName: 'cdk-monitoring-constructs 10.2.0: monitorLambdaFunction with fault-rate, p99-latency and throttle alarms and its dashboard',
+    build: (stack, i, variant) => {
       const fn = benchFunction(stack, `Fn${i}`);
-      if (operational) new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn });
+      if (variant === 'opex') new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn });
+      if (variant === 'peer') {
+        // The peer's usual set-up for the same three signals cdk-opex alarms on, at the same thresholds.
+        sharedInStack(stack, 'Monitoring', (s, id) => new MonitoringFacade(s, id, {
+          alarmFactoryDefaults: { actionsEnabled: true, alarmNamePrefix: 'Bench' },
+        })).monitorLambdaFunction({
+          lambdaFunction: fn,
+          alarmFriendlyName: `Fn${i}`,
+          addFaultRateAlarm: { Critical: { maxErrorRate: 5 } },
+          addLatencyP99Alarm: { Critical: { maxLatency: Duration.millis(2400) } },
+          addThrottlesCountAlarm: { Critical: { maxErrorCount: 1 } },
+        });
+      }
     },
   },
 ];

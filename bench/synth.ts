@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { BenchPattern, PATTERNS } from './patterns';
+import { BenchPattern, PATTERNS, Variant } from './patterns';
 import { Limits } from '../src';
 import { parseDashboardBody } from '../src/core/cfn-values';
 
@@ -24,8 +24,13 @@ type Measurement = ReturnType<typeof synthesize> & { readonly limitError?: strin
 
 const ms = (from: bigint, to: bigint): number => Math.round(Number(to - from) / 1e5) / 10;
 
-/** constructMs: App, Stack and constructs; synthMs: app.synth() and reading the template; widgets: per dashboard. */
-function synthesize(pattern: BenchPattern, n: number, operational: boolean, liftLimit = false) {
+/**
+ * constructMs: App, Stack and constructs; synthMs: app.synth() and reading the template; cpuMs: CPU time of both;
+ * heapMb: heap in use after synth, before any collection; widgets: per dashboard.
+ */
+function synthesize(pattern: BenchPattern, n: number, variant: Variant, liftLimit = false) {
+  global.gc?.();
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const app = new App({
     context: {
@@ -35,10 +40,12 @@ function synthesize(pattern: BenchPattern, n: number, operational: boolean, lift
   });
   const stack = new Stack(app, STACK_NAME, { env: { account: '123456789012', region: 'us-east-1' } });
   if (liftLimit) Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0007', reason: 'benchmark measures past the limit' });
-  for (let i = 0; i < n; i++) pattern.build(stack, i, operational);
+  for (let i = 0; i < n; i++) pattern.build(stack, i, variant);
   const built = process.hrtime.bigint();
   const template = app.synth().getStackByName(STACK_NAME).template;
   const done = process.hrtime.bigint();
+  const used = process.cpuUsage(cpu);
+  const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
   const resources = Object.values<any>(template.Resources ?? {});
   return {
     n,
@@ -47,17 +54,38 @@ function synthesize(pattern: BenchPattern, n: number, operational: boolean, lift
     widgets: resources.filter((r) => r.Type === 'AWS::CloudWatch::Dashboard').map((r) => countWidgets(r.Properties.DashboardBody)),
     constructMs: ms(start, built),
     synthMs: ms(built, done),
+    cpuMs: Math.round((used.user + used.system) / 100) / 10,
+    heapMb,
   };
 }
 
 /** Synthesizes; past the resource limit, records CDK's error and measures again without the limit. */
-function measure(pattern: BenchPattern, n: number, operational: boolean): Measurement {
+function measure(pattern: BenchPattern, n: number, variant: Variant): Measurement {
   try {
-    return synthesize(pattern, n, operational);
+    return synthesize(pattern, n, variant);
   } catch (e: any) {
     if (e?.name !== 'TooManyResourcesInStack') throw e;
-    return { ...synthesize(pattern, n, operational, true), limitError: String(e.message) };
+    return { ...synthesize(pattern, n, variant, true), limitError: String(e.message) };
   }
+}
+
+interface Trio { readonly opex: Measurement; readonly plain: Measurement; readonly peer: Measurement }
+
+/** cdk-opex beside the peer at N: what each adds per service over the user's resources alone, and the ratios. */
+function sideBySide(n: number, now: Trio, before: Trio) {
+  const added = (m: (x: Measurement) => number, of: 'opex' | 'peer'): number =>
+    perService(m(now[of]) - m(now.plain), m(before[of]) - m(before.plain), n, before.opex.n);
+  const figure = (m: (x: Measurement) => number) => {
+    const opex = added(m, 'opex');
+    const peer = added(m, 'peer');
+    return { opex, peer, ratio: peer > 0 ? Math.round((opex / peer) * 100) / 100 : null };
+  };
+  return {
+    resourcesPerService: figure((x) => x.resources),
+    bytesPerService: figure((x) => x.bytes),
+    cpuMsPerService: figure((x) => x.cpuMs),
+    peerTotal: { resources: now.peer.resources, bytes: now.peer.bytes, cpuMs: now.peer.cpuMs, heapMb: now.peer.heapMb },
+  };
 }
 
 /** Widgets in a DashboardBody. */
@@ -93,16 +121,19 @@ function main(): void {
 
 /** Measures one pattern at each N, prints its tables and writes bench.out/<pattern>.json. */
 function benchPattern(pattern: BenchPattern, counts: number[]): void {
-  synthesize(pattern, 10, true); // warm-up: module loading and JIT, discarded
+  synthesize(pattern, 10, 'opex'); // warm-up: module loading and JIT, discarded
+  if (pattern.peer) synthesize(pattern, 10, 'peer');
   const refN = counts[0] === 1 ? 2 : 1; // the first N's per-service numbers are taken against this synth
-  let prev = { opex: measure(pattern, refN, true), plain: measure(pattern, refN, false) };
+  let prev = { opex: measure(pattern, refN, 'opex'), plain: measure(pattern, refN, 'plain'), peer: pattern.peer ? measure(pattern, refN, 'peer') : undefined };
 
   const rows = [];
   for (const n of counts) {
-    let opex: Measurement; let plain: Measurement;
+    let opex: Measurement; let plain: Measurement; let peer: Measurement | undefined;
     try {
-      opex = measure(pattern, n, true);
-      plain = measure(pattern, n, false);
+      // Alternating, so load on the machine falls on all three alike.
+      opex = measure(pattern, n, 'opex');
+      plain = measure(pattern, n, 'plain');
+      peer = pattern.peer ? measure(pattern, n, 'peer') : undefined;
     } catch (e: any) {
       rows.push({ n, error: `${e?.name ?? 'Error'}: ${e?.message ?? e}` });
       continue;
@@ -126,6 +157,9 @@ function benchPattern(pattern: BenchPattern, counts: number[]): void {
       templateBytes,
       dashboards: { count: opex.widgets.length, widgets: opex.widgets, maxWidgets: Math.max(0, ...opex.widgets), widgetsPerService },
       timeMs: { construct: opex.constructMs, synth: opex.synthMs, plainConstruct: plain.constructMs, plainSynth: plain.synthMs },
+      cpuMs: { opex: opex.cpuMs, plain: plain.cpuMs, addedPerService: growth((m) => m.cpuMs, true) },
+      heapMb: { opex: opex.heapMb, plain: plain.heapMb },
+      peer: peer && prev.peer ? sideBySide(n, { opex, plain, peer }, { opex: prev.opex, plain: prev.plain, peer: prev.peer }) : undefined,
       headroom: {
         resourcesUsed: opex.resources / Limits.CFN_RESOURCES_PER_STACK,
         servicesAtResourceLimit: servicesAtLimit(Limits.CFN_RESOURCES_PER_STACK, opex.resources, n, resources.totalPerService),
@@ -136,7 +170,7 @@ function benchPattern(pattern: BenchPattern, counts: number[]): void {
       },
       limitErrors: { opex: opex.limitError, plain: plain.limitError },
     });
-    prev = { opex, plain };
+    prev = { opex, plain, peer };
   }
   print(pattern, rows);
   const outFile = path.join(OUT_DIR, `${pattern.name}.json`);
@@ -150,6 +184,9 @@ function benchPattern(pattern: BenchPattern, counts: number[]): void {
       added: 'stack with the pattern minus the same stack with the user\'s resources only',
       templateBytes: 'bytes of JSON.stringify(template), no indentation',
       timeMs: 'construct: new App/Stack/constructs; synth: app.synth() with strict CloudFormation validation',
+      cpuMs: 'process CPU time (user + system) of construct and synth',
+      heapMb: 'V8 heap in use right after synth (after a collection before the build, when node runs with --expose-gc)',
+      peer: 'the same user resources monitored by the peer (bench/patterns.ts says how); ratio = cdk-opex / peer, per service added',
       limitErrors: LIFTED,
     },
     limits: { resources: Limits.CFN_RESOURCES_PER_STACK, templateBytes: Limits.CFN_TEMPLATE_BYTES, dashboardWidgets: Limits.DASHBOARD_WIDGETS },
@@ -180,6 +217,18 @@ function print(pattern: BenchPattern, rows: any[]): void {
     const h = r.headroom;
     console.log(pad([r.n, r.resources.totalPerService, pct(h.resourcesUsed), h.servicesAtResourceLimit, Math.round(r.templateBytes.totalPerService),
       pct(h.bytesUsed), h.servicesAtByteLimit, r.dashboards.widgetsPerService, pct(h.widgetsUsed), h.servicesPerDashboard ?? '-'], head));
+  }
+  const peered = rows.filter((r) => r.peer);
+  if (peered.length) {
+    const side = [5, 9, 9, 7, 10, 10, 7, 10, 10, 7, 8, 8];
+    console.log(`\nSide by side with the peer (${pattern.peerName}): added per service over the user's resources alone; ratio = cdk-opex / peer`);
+    console.log(pad(['N', 'res opex', 'res peer', 'ratio', 'bytes opex', 'bytes peer', 'ratio', 'cpu ms', 'cpu peer', 'ratio', 'heap MB', 'heap pr'], side));
+    for (const r of peered) {
+      const p = r.peer;
+      console.log(pad([r.n, p.resourcesPerService.opex, p.resourcesPerService.peer, p.resourcesPerService.ratio ?? '-',
+        Math.round(p.bytesPerService.opex), Math.round(p.bytesPerService.peer), p.bytesPerService.ratio ?? '-',
+        p.cpuMsPerService.opex, p.cpuMsPerService.peer, p.cpuMsPerService.ratio ?? '-', r.heapMb.opex, p.peerTotal.heapMb], side));
+    }
   }
   const notes = rows.flatMap((r) => Object.entries(r.limitErrors ?? {}).filter(([, m]) => m).map(([which, m]) => [r.n, which, m]));
   for (const [n, which, m] of notes) console.log(`\n! N=${n} (${which}): ${LIFTED}.\n  CDK said: ${String(m).split(': AWS::')[0]}`);
