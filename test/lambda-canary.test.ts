@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { Limits, OperationalFunction } from '../src';
 import { analyzeAssembly } from '../src/report';
 import { dashboardBody, plainFunction, strictStack } from './support/stacks';
-import { renderMarkdown } from '../src/report/render';
+import { renderHtml, renderMarkdown } from '../src/report/render';
 
 // Issue 15: a canary is judged by its own traffic. One stack, synthesized once: a default
 // service, and one with its own threshold and minimum invocation count.
@@ -288,6 +288,7 @@ describe('what operators see', () => {
     expect(markdown).toContain('rollback on alarm: yes (3 alarms, judging the new version)');
     expect(markdown).toContain('- Rollback: rollback watches the version being deployed on its own (ExecutedVersion), and the alias, '
       + 'fires within 180 s; rolls back a new version failing 5% of its requests or more');
+    expect(renderHtml(report)).toContain('<dt>Rollback</dt><dd>rollback watches the version being deployed on its own');
   });
 
   test('the same report on alias-only alarms (as before) shows the canary hidden in the mix', () => {
