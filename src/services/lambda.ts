@@ -152,9 +152,9 @@ export function definedFunction(scope: IConstruct, fn: lambda.IFunction): lambda
  * send, and the same signals of the version being deployed (`fn.currentVersion`) on
  * its own: Lambda publishes an alias's metrics also per `ExecutedVersion`, so during
  * a canary the new version's share is judged apart from the old version's traffic.
- * The dimension is the template's current version, so a deployment updates the alarms
- * to the version it shifts the alias to (they depend on it; the alias waits for them
- * through its deployment group, and an alarm update keeps the alarm's state).
+ * The dimension is the template's current version, so the stack update that shifts the
+ * alias to a new version also points the alarms at it (they reference it; an alarm
+ * update takes seconds against a canary step of minutes, and keeps the alarm's state).
  */
 export function lambdaSignals(fn: lambda.Function, alias: lambda.IAlias, period: Duration, minimumInvocations: number): LambdaSignals {
   const invocations = alias.metricInvocations({ period, statistic: cloudwatch.Stats.SUM });
