@@ -81,15 +81,16 @@ describe('OperationalFunction defaults', () => {
     expect(alarm.OKActions).toEqual([signalTopic]);
   });
 
-  test('errors alarm is an error rate on the alias, default 5%', () => {
+  test('errors alarm is the worse error rate of the alias and of the new version, default 5%', () => {
     const { t, fn } = defaultService();
     const alarm = alarmBySignal(t, 'errors');
     expect(alarm.Threshold).toBe(5);
     const expression = alarm.Metrics.find((m: any) => m.Expression);
-    expect(expression.Expression).toBe('IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)');
+    expect(expression.Expression).toBe('MAX([IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0), '
+      + '100 * FILL(versionErrors, 0) / IF(FILL(versionInvocations, 0) >= 50, versionInvocations, 50)])');
     expect(expression.ReturnData).not.toBe(false);
     const inputs = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
-    expect(inputs.map((m: any) => m.MetricName).sort()).toEqual(['Errors', 'Invocations']);
+    expect(inputs.map((m: any) => m.MetricName).sort()).toEqual(['Errors', 'Errors', 'Invocations', 'Invocations']);
     const fnRef = Stack.of(fn).resolve(fn.functionName);
     for (const metric of inputs) {
       expect(metric.Namespace).toBe('AWS/Lambda');
@@ -100,10 +101,11 @@ describe('OperationalFunction defaults', () => {
     }
   });
 
-  test('latency alarm is p99 duration at 80% of the function timeout', () => {
+  test('latency alarm is p99 duration at 80% of the function timeout, of the alias and of the new version', () => {
     const { t } = defaultService();
     const alarm = alarmBySignal(t, 'latency');
-    expect(alarmMetric(alarm)).toEqual({ name: 'Duration', stat: 'p99' });
+    const stats = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Stat]);
+    expect(stats).toEqual([['latency', 'Duration', 'p99'], ['versionLatency', 'Duration', 'p99'], ['versionInvocations', 'Invocations', 'Sum']]);
     expect(alarm.Threshold).toBe(8000); // timeout 10 s
   });
 
@@ -238,7 +240,7 @@ describe('OperationalFunction props', () => {
     expect(alarmBySignal(t, 'errors').Threshold).toBe(1);
     const latency = alarmBySignal(t, 'latency');
     expect(latency).toMatchObject({ Threshold: 2000, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
-    expect(alarmPeriods(latency)).toEqual([120]);
+    expect(new Set(alarmPeriods(latency))).toEqual(new Set([120]));
     expect(alarmBySignal(t, 'throttles').Threshold).toBe(10);
     expect(service.detectionTime.toSeconds()).toBe(120 * 3 + 60);
   });

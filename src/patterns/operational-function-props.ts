@@ -35,6 +35,17 @@ export interface OperationalFunctionProps extends OperationalServiceOptions {
    */
   readonly throttleThreshold?: number;
   /**
+   * Invocations per alarm period from which the version being deployed is judged on its
+   * own (a whole number, at least 1). The errors and latency alarms, which roll a
+   * deployment back, judge the worse of the alias and that version (`ExecutedVersion`):
+   * a 10% canary failing a fifth of its requests moves the alias only 2%, its own rate
+   * 20%. A version with fewer invocations in a period has its errors counted against
+   * this many (1 error in 2 invocations reads 2% at the default, not 50%; 5 failed of 5
+   * still reads 10%), and its p99 is not judged until it has this many.
+   * @default 50
+   */
+  readonly canaryMinimumInvocations?: number;
+  /**
    * Turn on AWS X-Ray active tracing for the function (and allow its role to send
    * traces), so a slow or failing request can be followed across services.
    * @default true

@@ -178,6 +178,27 @@ export interface ReadinessDeployment {
   /** ECS's circuit breaker rolls back a deployment whose tasks fail to start. */
   readonly circuitBreaker: boolean;
   readonly rollbackAlarms: string[];
+  /**
+   * Whether a rollback alarm judges the version being deployed on its own (reads a
+   * metric with Lambda's `ExecutedVersion` dimension), not only the mix of old and new
+   * versions an alias serves during a canary.
+   */
+  readonly rollbackJudgesNewVersion?: boolean;
+  /** What the rollback alarms watch, in words. */
+  readonly rollbackWatches?: string;
+  /**
+   * Seconds from the new version failing until the first rollback alarm fires (its
+   * period x datapoints to alarm + 60 s publish delay), when a rollback alarm is in the template.
+   */
+  readonly rollbackSeconds?: number;
+  /**
+   * Share of its requests, in percent, a new version must fail at the rollout's first step
+   * (the old version healthy) for the service's error-rate alarm to roll it back: the
+   * threshold when the alarm judges the new version on its own, threshold / step share
+   * when it reads only the alias. Above 100, no canary failure rolls back. Known for
+   * cdk-opex services (their catalog names the errors alarm).
+   */
+  readonly canaryFailurePercentRolledBack?: number;
 }
 
 /** A runbook (SSM Automation document) and what starts it. */

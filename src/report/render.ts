@@ -35,7 +35,21 @@ function deploymentText(s: ReadinessService): string {
 
 function rollbackText(s: ReadinessService): string {
   if (!s.deployment.applicable) return 'n/a';
-  return s.deployment.rollbackOnAlarm ? `yes (${s.deployment.rollbackAlarms.length} alarms)` : 'no';
+  if (!s.deployment.rollbackOnAlarm) return 'no';
+  const judged = s.deployment.rollbackJudgesNewVersion ? ', judging the new version' : '';
+  return `yes (${s.deployment.rollbackAlarms.length} alarms${judged})`;
+}
+
+/** What the rollback watches, how soon it fires and what canary failure it catches, in words; empty when nothing rolls back. */
+function rollbackDetail(s: ReadinessService): string {
+  const d = s.deployment;
+  if (!d.applicable || !d.rollbackOnAlarm || d.rollbackWatches === undefined || d.rollbackWatches === null) return '';
+  const soon = typeof d.rollbackSeconds === 'number' ? `, fires within ${d.rollbackSeconds} s` : '';
+  const share = d.canaryFailurePercentRolledBack;
+  const caught = typeof share !== 'number' ? ''
+    : share > 100 ? '; no canary failure rolls it back (its error rate is diluted by the old version\'s traffic)'
+      : `; rolls back a new version failing ${share}% of its requests or more`;
+  return `rollback watches ${d.rollbackWatches}${soon}${caught}`;
 }
 
 function ownerText(s: ReadinessService): string {
@@ -125,6 +139,7 @@ function markdownService(svc: ReadinessService): string[] {
   }
   out.push(`- Total outage detected: ${detectionText(svc)} (${svc.detection.basis})`);
   out.push(`- Deployment: ${deploymentText(svc)}${svc.deployment.deploymentGroup ? ` via \`${svc.deployment.deploymentGroup}\`` : ''}; rollback on alarm: ${rollbackText(svc)}`);
+  if (rollbackDetail(svc)) out.push(`- Rollback: ${rollbackDetail(svc)}`);
   out.push(`- Runbooks: ${svc.runbooks.length ? '' : 'none'}`);
   for (const r of svc.runbooks) {
     const name = r.documentName === r.document ? '' : r.consoleUrl ? `[${r.documentName}](${r.consoleUrl}) ` : `${r.documentName} `;
@@ -281,6 +296,7 @@ function htmlService(svc: ReadinessService): string[] {
     ['Alarms', `${svc.alarms.count}, ${svc.alarms.paging} page${alarms ? `<br>${alarms}` : ''}`],
     ['Total outage detected', `${esc(detectionText(svc))} <span class="muted">(${esc(svc.detection.basis)})</span>`],
     ['Deployment', `${esc(deploymentText(svc))}${svc.deployment.deploymentGroup ? ` via ${code([svc.deployment.deploymentGroup])}` : ''}; rollback on alarm: ${esc(rollbackText(svc))}`],
+    ...(rollbackDetail(svc) ? [['Rollback', esc(rollbackDetail(svc))] as [string, string]] : []),
     ['Runbooks', runbooks || 'none'],
     ['Game days', svc.gameDays.length ? code(svc.gameDays) : 'none yet'],
     ['SLOs', svc.objectives.length ? svc.objectives.map((o) => `${o.target}% over ${o.windowDays} days <span class="muted">(${esc(o.alerts)})</span>`).join('<br>') : 'none'],

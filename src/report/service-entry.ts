@@ -6,7 +6,7 @@ import {
 import { ServiceDraft } from './services';
 import { wellArchitectedRows } from './well-architected';
 import { OWNERSHIP_TAGS } from '../core/ownership';
-import { outageDetection } from '../model/alarms';
+import { minDefined, outageDetection } from '../model/alarms';
 import { DeploymentFact } from '../model/deployments';
 import { alarmStates, RunbookStartFact } from '../model/responses';
 import { StackModel } from '../model/stack-model';
@@ -121,6 +121,34 @@ function deploymentEntry(model: StackModel, draft: ServiceDraft): ReadinessDeplo
     rollbackOnAlarm: fact?.rollbackOnAlarm ?? false,
     circuitBreaker: fact?.circuitBreaker ?? false,
     rollbackAlarms: fact?.rollbackAlarms ?? recorded?.rollbackAlarms ?? [],
+    ...rollbackJudgement(model, fact?.rollbackAlarms ?? recorded?.rollbackAlarms ?? [], percentage, draft.entry?.signalAlarms?.errors),
+  };
+}
+
+/** The dimension Lambda publishes an alias's metrics by the version that served them under. */
+const EXECUTED_VERSION = 'ExecutedVersion';
+
+/**
+ * What the rollback alarms judge: the version being deployed on its own, or only the
+ * alias's mix; how soon they fire, and what failure share of a canary trips `errorsAlarm`.
+ */
+function rollbackJudgement(model: StackModel, rollbackAlarms: string[], percentage: number | undefined, errorsAlarm: string | undefined) {
+  const alarms = rollbackAlarms.map((id) => model.alarms.get(id)).filter((a) => a !== undefined);
+  if (alarms.length === 0) return {};
+  const judgesVersion = (a: typeof alarms[number]) => a.dimensions.some((d) => EXECUTED_VERSION in d);
+  const rollbackJudgesNewVersion = alarms.some(judgesVersion);
+  const errors = errorsAlarm === undefined ? undefined : model.alarms.get(errorsAlarm);
+  const threshold = errors?.resource.Properties?.Threshold;
+  const canaryFailurePercentRolledBack = errors && rollbackAlarms.includes(errors.id) && typeof threshold === 'number'
+    ? (judgesVersion(errors) ? threshold : percentage ? Math.round(threshold * 1000 / percentage) / 10 : undefined)
+    : undefined;
+  return {
+    rollbackJudgesNewVersion,
+    rollbackWatches: rollbackJudgesNewVersion
+      ? 'the version being deployed on its own (ExecutedVersion), and the alias'
+      : 'the alias only: old and new versions mixed',
+    rollbackSeconds: minDefined(alarms.map((a) => a.ownDetection)),
+    canaryFailurePercentRolledBack,
   };
 }
 

@@ -23,8 +23,9 @@ export interface LambdaKindOptions extends LambdaThresholdOverrides {
 }
 
 /**
- * A Lambda function served through an alias: signals measured on the alias, a
- * CodeDeploy canary that shifts it, and the Lambda runbooks. One instance per service.
+ * A Lambda function served through an alias: signals measured on the alias (and on
+ * the version being deployed, which the errors and latency alarms judge on its own),
+ * a CodeDeploy canary that shifts it, and the Lambda runbooks. One instance per service.
  */
 export class LambdaServiceKind implements IServiceKind {
   public readonly kindName = LAMBDA_KIND;
@@ -69,7 +70,7 @@ export class LambdaServiceKind implements IServiceKind {
     claimFunction(service, fn, this.aliasName);
     if (this.options.tracing ?? true) enableLambdaTracing(OperationsHub.of(service), fn);
     this._alias = new lambda.Alias(service, 'Alias', { aliasName: this.aliasName, version: fn.currentVersion });
-    const signals = lambdaSignals(fn, this._alias, context.period);
+    const signals = lambdaSignals(fn, this._alias, context.period, this.thresholds.canaryMinimumInvocations);
     this.signals = signals;
     this.logGroupName = lambdaLogGroupName(fn);
     return {

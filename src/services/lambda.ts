@@ -3,11 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { Limits } from '../core/limits';
-import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
+import { integerInRange, invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
-import { percentOf } from '../observability/metric-math';
+import { percentOf, worsePercentOf, worseWhenCounted } from '../observability/metric-math';
 import { tracingPolicy } from '../observability/tracing';
 import { RunbookLibrary } from '../runbooks/library';
 
@@ -31,6 +31,11 @@ export const LAMBDA_DEFAULTS = {
   throttles: 1,
   /** Lambda's own default timeout, when the function sets none. */
   timeout: Duration.seconds(3),
+  /**
+   * Invocations per period from which the version being deployed is judged on its own
+   * rate: 50, so at the default 5% one error reads 2% and never rolls a canary back.
+   */
+  canaryMinimumInvocations: 50,
 };
 
 /**
@@ -53,6 +58,8 @@ export interface LambdaThresholds {
   readonly errorRatePercent: number;
   readonly latency: Duration;
   readonly throttles: number;
+  /** Invocations per period from which the new version's own rate and p99 count. */
+  readonly canaryMinimumInvocations: number;
 }
 
 /** The metrics an operator reads to judge a Lambda service. */
@@ -65,6 +72,18 @@ export interface LambdaSignals {
   readonly latencyP99: cloudwatch.IMetric;
   readonly throttles: cloudwatch.IMetric;
   readonly concurrency: cloudwatch.IMetric;
+  /** Invocations through the alias that the version being deployed served (`ExecutedVersion`). */
+  readonly versionInvocations: cloudwatch.IMetric;
+  /** The version being deployed's own error rate and p99, on the alias's traffic. */
+  readonly versionErrorRate: cloudwatch.IMetric;
+  readonly versionLatencyP99: cloudwatch.IMetric;
+  /**
+   * What the errors alarm judges: the worse of the alias's error rate and the version
+   * being deployed's, the latter counted against at least `canaryMinimumInvocations`.
+   */
+  readonly judgedErrorRate: cloudwatch.IMetric;
+  /** What the latency alarm judges: the worse of the alias's p99 and the version's, once it has enough invocations. */
+  readonly judgedLatencyP99: cloudwatch.IMetric;
 }
 
 /** Threshold overrides a Lambda service may give; each undefined one takes its default. */
@@ -72,6 +91,7 @@ export interface LambdaThresholdOverrides {
   readonly errorRateThreshold?: number;
   readonly latencyThreshold?: Duration;
   readonly throttleThreshold?: number;
+  readonly canaryMinimumInvocations?: number;
 }
 
 /**
@@ -94,6 +114,8 @@ export function lambdaThresholds(scope: IConstruct, overrides: LambdaThresholdOv
     errorRatePercent,
     latency,
     throttles: positiveNumber(scope, 'throttleThreshold', overrides.throttleThreshold ?? LAMBDA_DEFAULTS.throttles, 'throttled invocations per period'),
+    canaryMinimumInvocations: integerInRange(scope, 'canaryMinimumInvocations',
+      overrides.canaryMinimumInvocations ?? LAMBDA_DEFAULTS.canaryMinimumInvocations, 1, Number.MAX_SAFE_INTEGER, 'invocations per alarm period'),
   };
 }
 
@@ -127,42 +149,79 @@ export function definedFunction(scope: IConstruct, fn: lambda.IFunction): lambda
 
 /**
  * Golden signals measured on the alias, so they judge exactly the traffic users
- * send, including a new version's share during a rollout.
+ * send, and the same signals of the version being deployed (`fn.currentVersion`) on
+ * its own: Lambda publishes an alias's metrics also per `ExecutedVersion`, so during
+ * a canary the new version's share is judged apart from the old version's traffic.
+ * The dimension is the template's current version, so the stack update that shifts the
+ * alias to a new version also points the alarms at it (they reference it; an alarm
+ * update takes seconds against a canary step of minutes, and keeps the alarm's state).
  */
-export function lambdaSignals(fn: lambda.IFunction, alias: lambda.IAlias, period: Duration): LambdaSignals {
+export function lambdaSignals(fn: lambda.Function, alias: lambda.IAlias, period: Duration, minimumInvocations: number): LambdaSignals {
   const invocations = alias.metricInvocations({ period, statistic: cloudwatch.Stats.SUM });
   const errors = alias.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
   const latency = (p: number) => alias.metricDuration({ period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}` });
+  const ofVersion = (metric: cloudwatch.Metric, label?: string) => metric.with({
+    dimensionsMap: { ...metric.dimensions, ExecutedVersion: fn.currentVersion.version }, label,
+  });
+  const latencyP99 = latency(99);
+  const version = {
+    invocations: ofVersion(invocations),
+    errors: ofVersion(errors),
+    latencyP99: ofVersion(latencyP99, 'p99 (new version)'),
+  };
+  const named = {
+    errors: { id: 'errors', metric: errors },
+    invocations: { id: 'invocations', metric: invocations },
+    versionErrors: { id: 'versionErrors', metric: version.errors },
+    versionInvocations: { id: 'versionInvocations', metric: version.invocations },
+  };
   return {
     invocations,
     errors,
-    errorRate: percentOf({ id: 'errors', metric: errors }, { id: 'invocations', metric: invocations }, period, 'error rate (%)'),
+    errorRate: percentOf(named.errors, named.invocations, period, 'error rate (%)'),
     latencyP50: latency(50),
     latencyP90: latency(90),
-    latencyP99: latency(99),
+    latencyP99,
     throttles: alias.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
     concurrency: fn.metric('ConcurrentExecutions', { period, statistic: cloudwatch.Stats.MAXIMUM }),
+    versionInvocations: version.invocations,
+    versionErrorRate: percentOf(named.versionErrors, named.versionInvocations, period, 'new version error rate (%)'),
+    versionLatencyP99: version.latencyP99,
+    judgedErrorRate: worsePercentOf({ part: named.errors, total: named.invocations },
+      { part: named.versionErrors, total: named.versionInvocations, minimumTotal: minimumInvocations }, period,
+      'error rate (%), worse of alias and new version'),
+    judgedLatencyP99: worseWhenCounted({ id: 'latency', metric: latencyP99 }, { id: 'versionLatency', metric: version.latencyP99 },
+      named.versionInvocations, minimumInvocations, period, 'p99 (ms), worse of alias and new version'),
   };
 }
 
-/** The alarms a Lambda service gets, one per golden signal that users feel. */
+/**
+ * The alarms a Lambda service gets, one per golden signal that users feel. The errors
+ * and latency alarms judge the alias and, on its own, the version being deployed: they
+ * roll a canary back that the alias's mixed traffic would hide, and still page when
+ * the old version fails.
+ */
 export function lambdaAlarmSpecs(signals: LambdaSignals, thresholds: LambdaThresholds, aliasName: string): SignalAlarmSpec[] {
   const latencyMs = thresholds.latency.toMilliseconds();
+  const minimum = thresholds.canaryMinimumInvocations;
   return [
     {
       signal: 'errors',
-      metric: signals.errorRate,
+      metric: signals.judgedErrorRate,
       threshold: thresholds.errorRatePercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      description: `Error rate on alias ${aliasName} is at or above ${thresholds.errorRatePercent}% of invocations. Impact: callers get errors.`,
+      description: `Error rate on alias ${aliasName}, or of the version being deployed alone, is at or above `
+        + `${thresholds.errorRatePercent}% of invocations (below ${minimum} invocations a period, the version's errors count `
+        + `against ${minimum}). Impact: callers get errors.`,
       detectsOutage: true,
     },
     {
       signal: 'latency',
-      metric: signals.latencyP99,
+      metric: signals.judgedLatencyP99,
       threshold: latencyMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      description: `p99 duration on alias ${aliasName} is at or above ${latencyMs} ms. Impact: slow responses; near the timeout, requests fail.`,
+      description: `p99 duration on alias ${aliasName}, or of the version being deployed once it has ${minimum} invocations `
+        + `a period, is at or above ${latencyMs} ms. Impact: slow responses; near the timeout, requests fail.`,
       detectsOutage: false,
     },
     {
@@ -176,21 +235,21 @@ export function lambdaAlarmSpecs(signals: LambdaSignals, thresholds: LambdaThres
   ];
 }
 
-
 /** The service's dashboard section: what it does, how it fails, and its alarms' states. */
 export function lambdaDashboardWidgets(links: SectionLinks, signals: LambdaSignals, thresholds: LambdaThresholds,
   timeout: Duration, alarms: cloudwatch.IAlarm[]): cloudwatch.IWidget[] {
   return serviceSection({
     ...links,
     kindLabel: 'Lambda',
-    detail: `Outage detected within ${links.detectionSeconds} s · rollout ${links.rollout} · `
+    detail: `Outage detected within ${links.detectionSeconds} s · rollout ${links.rollout}, `
+      + 'rolled back when the alias or the new version alone breaches · '
       + `[diagnostics runbook](${links.runbookUrl}) · [deployment group](${links.deploymentGroupUrl})`,
   }, [
     { title: 'traffic (invocations)', left: [signals.invocations] },
-    { title: 'errors', left: [signals.errors], right: [signals.errorRate] },
+    { title: 'errors', left: [signals.errors], right: [signals.errorRate, signals.versionErrorRate] },
     {
       title: 'latency (ms)',
-      left: [signals.latencyP50, signals.latencyP90, signals.latencyP99],
+      left: [signals.latencyP50, signals.latencyP90, signals.latencyP99, signals.versionLatencyP99],
       annotations: [
         { value: thresholds.latency.toMilliseconds(), label: 'alarm' },
         { value: timeout.toMilliseconds(), label: 'timeout', color: cloudwatch.Color.RED },

@@ -73,26 +73,26 @@ describe('readiness report of one OperationalFunction', () => {
   });
 
   test('estimates the cost to the cent', () => {
-    // errors alarm reads Errors and Invocations: 2 metrics x $0.10 = $0.20
-    // latency (p99 Duration) 1 x $0.10 = $0.10; throttles 1 x $0.10 = $0.10
-    // health composite $0.50                     -> the service: $0.90
+    // errors alarm reads Errors and Invocations of the alias and of the new version: 4 metrics x $0.10 = $0.40
+    // latency reads p99 Duration of both and the new version's Invocations: 3 x $0.10 = $0.30; throttles 1 x $0.10 = $0.10
+    // health composite $0.50                     -> the service: $1.30
     // + the hub's response dead-letter alarm $0.10
-    // + operations dashboard $3.00 + alarm topic KMS key $1.00 -> the stack: $5.00
-    expect(service.cost.monthlyUsd).toBe(0.9);
+    // + operations dashboard $3.00 + alarm topic KMS key $1.00 -> the stack: $5.40
+    expect(service.cost.monthlyUsd).toBe(1.3);
     expect(service.cost.lines).toEqual([
-      expect.objectContaining({ item: 'standard-alarm-metrics', quantity: 4, unitUsd: 0.1, monthlyUsd: 0.4 }),
+      expect.objectContaining({ item: 'standard-alarm-metrics', quantity: 8, unitUsd: 0.1, monthlyUsd: 0.8 }),
       expect.objectContaining({ item: 'composite-alarms', quantity: 1, unitUsd: 0.5, monthlyUsd: 0.5 }),
     ]);
-    expect(stack.cost.monthlyUsd).toBe(5);
+    expect(stack.cost.monthlyUsd).toBe(5.4);
     expect(stack.cost.lines.map((l) => [l.item, l.quantity, l.monthlyUsd])).toEqual([
-      ['standard-alarm-metrics', 5, 0.5],
+      ['standard-alarm-metrics', 9, 0.9],
       ['composite-alarms', 1, 0.5],
       ['dashboards', 1, 3],
       ['kms-keys', 1, 1],
     ]);
-    expect(report.summary.monthlyUsd).toBe(5);
+    expect(report.summary.monthlyUsd).toBe(5.4);
     // Within the account's 3 free dashboards, only alarms and the key are charged.
-    expect(report.summary.monthlyUsdBeyondFreeTier).toBe(2);
+    expect(report.summary.monthlyUsdBeyondFreeTier).toBe(2.4);
   });
 
   test('maps the Well-Architected best practices', () => {

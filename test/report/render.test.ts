@@ -48,7 +48,7 @@ describe('rendering', () => {
     }
     // The findings table comes before the stacks.
     expect(html.indexOf('id="findings"')).toBeLessThan(html.indexOf('id="stack-Shop"'));
-    expect(html).toContain('$5.00');
+    expect(html).toContain('$5.40'); // the Lambda errors and latency alarms read the new version too: 8 metrics
   });
 
   test('escapes what it shows', () => {
