@@ -12,9 +12,10 @@ import {
   AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, RunbookLibrary,
   RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
-import { OperationalApi, ServiceDependency } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
 import { flat, plainFunction, strictApp } from './support/stacks';
+import { OperationalApi } from '../src/patterns/operational-api';
+import { ServiceDependency } from '../src/services/dependencies';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const orders = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum', period: Duration.minutes(1) });

@@ -56,7 +56,9 @@ export function renderCatalog(sources: CatalogSources): unknown {
       ...(s.backendsAlarm ? { backendsAlarm: logicalId(s.backendsAlarm) } : {}),
       ...(s.dependencies?.length ? {
         dependencies: s.dependencies.map((d) => ({
-          kind: d.kind, name: d.name, resource: logicalId(d.resource),
+          kind: d.kind,
+          name: d.name,
+          resource: logicalId(d.resource),
           alarms: Object.fromEntries(Object.entries(d.alarms).map(([signal, a]) => [signal, logicalId(a)])),
         })),
       } : {}),

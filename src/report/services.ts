@@ -83,7 +83,8 @@ export function discoverServices(model: StackModel, catalog: Catalog | undefined
 function alarmsDeclaredByEntry(catalog: Catalog | undefined): Map<string, string> {
   const owners = new Map<string, string>();
   for (const entry of catalog?.services ?? []) {
-    const alarms = [entry.healthAlarm, entry.backendsAlarm, ...Object.values(entry.signalAlarms ?? {}), ...(entry.objectives ?? []).map((o) => o.pageAlarm),
+    const alarms = [entry.healthAlarm, entry.backendsAlarm, ...Object.values(entry.signalAlarms ?? {}),
+      ...(entry.objectives ?? []).map((o) => o.pageAlarm),
       ...(entry.dependencies ?? []).flatMap((d) => Object.values(d.alarms ?? {}))];
     for (const a of alarms) if (a !== undefined && !owners.has(a)) owners.set(a, entry.name);
   }

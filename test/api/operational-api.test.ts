@@ -4,15 +4,16 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import {
-  MockAwsEnvironment, OperationalApi, OperationalApiProps, OperationalFunction, OperationsHub, Runbook, RunbookSimulator, ServiceDependency, SimulationStatus,
+  MockAwsEnvironment, OperationalApi, OperationalApiProps, OperationalFunction, OperationsHub, Runbook, RunbookSimulator,
+  ServiceDependency, SimulationStatus,
 } from '../../src';
 import { reportFromAssembly } from '../../src/report/write';
 import { RECENT_5XX_QUERY } from '../../src/runbooks/library/api-diagnostics';
+import { stackIn, strictAppInTempDir } from '../report/support';
 import { invalidPropError, runs } from '../support/arbitraries';
 import { matches, resolveRefs } from '../support/event-pattern';
 import { API_ACTIONS, apiStepProblems } from '../support/service-models';
 import { dashboardBody, fixtureEvent, flat, plainFunction, strictStack } from '../support/stacks';
-import { stackIn, strictAppInTempDir } from '../report/support';
 
 // One shop, synthesized once: an API in front of two functions, one of which depends on a table.
 const { app, outdir } = strictAppInTempDir();
@@ -46,7 +47,10 @@ describe('signals on the stage', () => {
     const metrics = errors.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat);
     expect(metrics.map((m: any) => `${m.Metric.MetricName}/${m.Stat}/${m.Period}`).sort()).toEqual(['5XXError/Sum/60', 'Count/SampleCount/60']);
     expect(metrics[0].Metric.Dimensions).toEqual([{ Name: 'ApiName', Value: 'shop-api' }, { Name: 'Stage', Value: { Ref: id(restApi.deploymentStage) } }]);
-    const single = (a: any) => ({ threshold: a.Threshold, name: a.Metrics[0].MetricStat.Metric.MetricName, stat: a.Metrics[0].MetricStat.Stat, period: a.Metrics[0].MetricStat.Period });
+    const single = (a: any) => {
+      const m = a.Metrics[0].MetricStat;
+      return { threshold: a.Threshold, name: m.Metric.MetricName, stat: m.Stat, period: m.Period };
+    };
     expect(single(props(alarmOf(api, 'LatencyAlarm')))).toEqual({ threshold: 2000, name: 'Latency', stat: 'p99', period: 60 });
     expect(single(props(alarmOf(api, 'IntegrationLatencyAlarm')))).toEqual({ threshold: 2000, name: 'IntegrationLatency', stat: 'p99', period: 60 });
     const clientErrors = props(alarmOf(api, 'ClientErrorsAlarm'));
@@ -119,7 +123,8 @@ describe('dependencies: a table the checkout function relies on', () => {
   test('its system errors, throttles and per-operation latency alarms feed the function\'s health alarm', () => {
     expect(own.map((a) => props(a).AlarmName)).toEqual([
       'Shop-Checkout-Orders-errors-info', 'Shop-Checkout-Orders-throttles-info', 'Shop-Checkout-Orders-latency-getitem-info',
-      'Shop-Checkout-Orders-latency-putitem-info', 'Shop-Checkout-Orders-latency-query-info']);
+      'Shop-Checkout-Orders-latency-putitem-info', 'Shop-Checkout-Orders-latency-query-info',
+    ]);
     const rule = flat(props(checkout.healthAlarm).AlarmRule);
     for (const a of own) expect(rule).toContain(`ALARM("<${id(a)}.Arn>")`);
     const throttles = props(own[1]);
@@ -149,7 +154,8 @@ describe('dependencies: a table the checkout function relies on', () => {
 
   test('a second service depending on the same table alarms on it too but leaves its tag to the first', () => {
     expect(catalog.dependencyAlarms.map((a) => props(a).AlarmName)).toEqual([
-      'Shop-Catalog-orders-errors-info', 'Shop-Catalog-orders-throttles-info', 'Shop-Catalog-orders-latency-query-info']);
+      'Shop-Catalog-orders-errors-info', 'Shop-Catalog-orders-throttles-info', 'Shop-Catalog-orders-latency-query-info',
+    ]);
     expect(props(table).Tags).toEqual([{ Key: 'service', Value: 'Checkout' }]);
     const inReport = report.stacks[0].services.find((s) => s.name === 'Catalog')!;
     expect(inReport.alarms.items.map((i) => i.logicalId)).toEqual(expect.arrayContaining(catalog.dependencyAlarms.map(id)));
@@ -162,7 +168,8 @@ describe('the API diagnostics runbook', () => {
   const policy = () => {
     const roleId = id(runbook.role);
     const policies = Object.values(R).filter((r: any) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId));
-    return policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement).map((s: any) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat().map(flat) }));
+    return policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .map((s: any) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat().map(flat) }));
   };
 
   test('starts when the API\'s health alarm enters ALARM, with the stage, its log group and the health alarms to read', () => {
@@ -183,7 +190,8 @@ describe('the API diagnostics runbook', () => {
     expect(find('logs:StartQuery').resources).toEqual([`arn:<AWS::Partition>:logs:us-east-1:123456789012:log-group:<${id(api.accessLogGroup)}>:*`]);
     expect(find('cloudwatch:DescribeAlarms').resources).toEqual([
       'arn:<AWS::Partition>:cloudwatch:us-east-1:123456789012:alarm:Shop-ShopApi-health-critical',
-      `<${id(checkout.healthAlarm)}.Arn>`, `<${id(catalog.healthAlarm)}.Arn>`]);
+      `<${id(checkout.healthAlarm)}.Arn>`, `<${id(catalog.healthAlarm)}.Arn>`,
+    ]);
     expect(find('logs:GetQueryResults').resources).toEqual(['*']);
     const wildcards = statements.filter((s) => s.resources.includes('*')).flatMap((s) => s.actions).sort();
     expect(wildcards).toEqual(['logs:GetQueryResults', 'ssm:CreateOpsItem']);
@@ -196,8 +204,12 @@ describe('the API diagnostics runbook', () => {
   });
 
   const parameters = {
-    RestApiId: 'a1b2c3', StageName: 'prod', LogGroupName: '/cdk-opex/Shop/ShopApi/api-access',
-    HealthAlarmNames: ['Shop-ShopApi-health-critical', 'Shop-Checkout-health-critical'], ServiceName: 'ShopApi', AlarmName: 'Shop-ShopApi-health-critical',
+    RestApiId: 'a1b2c3',
+    StageName: 'prod',
+    LogGroupName: '/cdk-opex/Shop/ShopApi/api-access',
+    HealthAlarmNames: ['Shop-ShopApi-health-critical', 'Shop-Checkout-health-critical'],
+    ServiceName: 'ShopApi',
+    AlarmName: 'Shop-ShopApi-health-critical',
   };
   const env = () => new MockAwsEnvironment()
     .onScript('DescribeStage', { DeploymentId: 'd-1', Settings: 'tracing on', StartTime: 1700000000, EndTime: 1700000900 })
@@ -240,7 +252,9 @@ describe('the readiness report', () => {
   test('lists the API as an apigateway service with its runbook, no rollout, and its alarms\' cost', () => {
     const service = report.stacks[0].services.find((s) => s.name === 'ShopApi')!;
     expect(service).toMatchObject({ kind: 'apigateway', source: 'catalog', resourceType: 'AWS::ApiGateway::Stage' });
-    expect(service.runbooks).toEqual([expect.objectContaining({ document: id(api.runbooks[0].document), automatic: true, rule: id(api.responseRules[0]) })]);
+    expect(service.runbooks).toEqual([
+      expect.objectContaining({ document: id(api.runbooks[0].document), automatic: true, rule: id(api.responseRules[0]) }),
+    ]);
     expect(service.detection.seconds).toBe(180);
     expect(service.deployment.rollbackOnAlarm).toBe(false);
     // 4 signal alarms, 12 burn-rate alarms, 2 pages, 2 tickets, the health alarm and the backends' suppressor.

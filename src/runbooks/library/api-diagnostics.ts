@@ -185,7 +185,10 @@ export function createApiDiagnosticsRunbook(scope: Construct, id: string): Runbo
 /** Lets the API diagnostics runbook read one stage, query its access log group and read the given health alarms. */
 export function allowApiDiagnostics(runbook: Runbook, stage: apigateway.IStage, logGroupName: string, alarmArns: string[]): void {
   runbook.allowOn(STAGE_SLOT, [Stack.of(runbook).formatArn({
-    service: 'apigateway', account: '', resource: '/restapis', resourceName: `${stage.restApi.restApiId}/stages/${stage.stageName}`,
+    service: 'apigateway',
+    account: '',
+    resource: '/restapis',
+    resourceName: `${stage.restApi.restApiId}/stages/${stage.stageName}`,
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   })]);
   runbook.allowOn(ACCESS_LOG_SLOT, [logGroupArn(runbook, logGroupName)], {
