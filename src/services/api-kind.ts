@@ -39,6 +39,17 @@ export interface ApiKindOptions {
 /** Key-policy statements already added for each hub key, so every API's log group shares one. */
 const keysForLogs = new WeakSet<IConstruct>();
 
+/** The stage a RestApi deploys to, or a clear error when it deploys none (`deploy: false`). */
+function deploymentStageOf(service: IConstruct, api: apigateway.RestApi): apigateway.Stage {
+  let stage: apigateway.Stage | undefined;
+  try {
+    stage = api.deploymentStage;
+  } catch {
+    stage = undefined; // some aws-cdk-lib versions throw, others return undefined
+  }
+  return stage ?? invalidProp(service, 'restApi', `${api.node.path} has no deployment stage (deploy: false); pass the stage as \`stage\``);
+}
+
 /** A percentage threshold: above 0, at most 100. */
 function percent(scope: IConstruct, prop: string, value: number): number {
   positiveNumber(scope, prop, value, '% of requests');
@@ -79,8 +90,7 @@ export class ApiServiceKind implements IServiceKind {
   public validate(service: Construct): void {
     const o = this.options;
     if ((o.restApi === undefined) === (o.stage === undefined)) invalidProp(service, 'restApi', 'give exactly one of restApi and stage');
-    if (o.restApi && !o.restApi.deploymentStage) invalidProp(service, 'restApi', `${o.restApi.node.path} has no deployment stage (deploy: false); pass the stage as \`stage\``);
-    this._stage = o.stage ?? o.restApi!.deploymentStage;
+    this._stage = o.stage ?? deploymentStageOf(service, o.restApi!);
     literalString(service, o.restApi ? 'restApi' : 'stage', this._stage.restApi.restApiName);
     const latency = o.latencyThreshold ?? APIGATEWAY_DEFAULTS.latency;
     const integration = o.integrationLatencyThreshold ?? APIGATEWAY_DEFAULTS.integrationLatency;

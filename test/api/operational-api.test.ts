@@ -294,6 +294,9 @@ describe('bad props fail at synth, naming the prop', () => {
     expect(() => new OperationalApi(s, 'None', {})).toThrow(/Shop\/None: invalid `restApi`: give exactly one of restApi and stage/);
     const a = restApiIn(s);
     expect(() => new OperationalApi(s, 'Both', { restApi: a, stage: a.deploymentStage })).toThrow(invalidPropError('restApi'));
+    const undeployed = new apigateway.RestApi(s, 'Undeployed', { deploy: false });
+    undeployed.root.addMethod('GET', new apigateway.MockIntegration());
+    expect(() => new OperationalApi(s, 'NoStage', { restApi: undeployed })).toThrow(/invalid `restApi`: Shop\/Undeployed has no deployment stage/);
     const logged = new apigateway.RestApi(s, 'Logged', { deployOptions: { accessLogDestination: new apigateway.LogGroupLogDestination(new logs.LogGroup(s, 'L')) } });
     logged.root.addMethod('GET', new apigateway.MockIntegration());
     expect(() => new OperationalApi(s, 'Logged2', { restApi: logged })).toThrow(invalidPropError('accessLogDestination'));
