@@ -364,6 +364,42 @@ describe('properties', () => {
     }), runs(10));
   });
 
+  test('a table dependency: valid options make 2 alarms plus one per operation; one invalid field throws naming it', () => {
+    const ops = fc.uniqueArray(fc.constantFrom(...Object.values(dynamodb.Operation)), { minLength: 1, maxLength: 5 });
+    const options = fc.record({
+      operations: fc.option(ops, { nil: undefined }),
+      systemErrorRateThreshold: fc.option(percent, { nil: undefined }),
+      throttleThreshold: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+      latencyMs: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
+    });
+    const invalid = fc.oneof(
+      fc.constant({ prop: 'systemErrorRateThreshold', patch: { systemErrorRateThreshold: 0 } }),
+      fc.double({ min: 100.001, max: 1e6, noNaN: true }).map((v) => ({ prop: 'systemErrorRateThreshold', patch: { systemErrorRateThreshold: v } })),
+      fc.integer({ min: -5, max: 0 }).map((v) => ({ prop: 'throttleThreshold', patch: { throttleThreshold: v } })),
+      fc.constant({ prop: 'latencyThreshold', patch: { latencyThreshold: Duration.millis(0) } }),
+      fc.constant({ prop: 'operations', patch: { operations: [] } }),
+      fc.constantFrom('', 'a b', 'x'.repeat(65)).map((v) => ({ prop: 'name', patch: { name: v } })),
+    );
+    const withTable = (o: any, patch: any = {}) => {
+      const s = strictStack();
+      const tbl = new dynamodb.Table(s, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+      const dependency = ServiceDependency.dynamoDbTable(tbl, {
+        operations: o.operations,
+        systemErrorRateThreshold: o.systemErrorRateThreshold,
+        throttleThreshold: o.throttleThreshold,
+        latencyThreshold: o.latencyMs === undefined ? undefined : Duration.millis(o.latencyMs),
+        ...patch,
+      });
+      return new OperationalApi(s, 'Api', { restApi: restApiIn(s), dependencies: [dependency] });
+    };
+    fc.assert(fc.property(options, (o) => {
+      expect(withTable(o).dependencyAlarms).toHaveLength(2 + (o.operations ?? [0, 0, 0]).length);
+    }), runs(8));
+    fc.assert(fc.property(options, invalid, (o, bad) => {
+      expect(() => withTable(o, bad.patch)).toThrow(invalidPropError(`dependencies[0].${bad.prop}`));
+    }), runs(12));
+  });
+
   test('one invalid field throws naming it', () => {
     const invalid = fc.oneof(
       fc.record({ prop: fc.constant('serverErrorRateThreshold'), patch: fc.oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 100.001, max: 1e6, noNaN: true })).map((v) => ({ serverErrorRateThreshold: v })) }),
