@@ -23,3 +23,7 @@ export * from './observability/kpi';
 export * from './observability/slo';
 export * from './checks';
 export * from './report';
+export { ServiceDependency } from './services/dependencies';
+export type { DynamoDbDependencyOptions } from './services/dependencies';
+export * from './patterns/operational-api-props';
+export * from './patterns/operational-api';

@@ -1,7 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,6 +14,8 @@ import {
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
 import { flat, plainFunction, strictApp } from './support/stacks';
+import { OperationalApi } from '../src/patterns/operational-api';
+import { ServiceDependency } from '../src/services/dependencies';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const orders = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum', period: Duration.minutes(1) });
@@ -76,6 +80,14 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   OpsItemForCritical: (stack) => {
     AlarmPolicy.set(stack, new AlarmPolicy({ critical: [AlarmAction.opsItem(OpsItemSeverity.CRITICAL)] }));
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+  },
+  // An API in front of a function that depends on a table, with the API's defaults.
+  OperationalApi: (stack) => {
+    const table = new dynamodb.Table(stack, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const fn = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), dependencies: [ServiceDependency.dynamoDbTable(table)] });
+    const api = new apigateway.RestApi(stack, 'Api', { restApiName: 'shop-api', cloudWatchRole: true });
+    api.root.addMethod('POST', new apigateway.LambdaIntegration(fn.alias));
+    new OperationalApi(stack, 'ShopApi', { restApi: api, backends: [fn], slo: { target: 99.9 } });
   },
   // The helper can fail: an alarm without actions, added under an OperationalFunction, is cdk-opex's to fix;
   // an unencrypted topic next to it is the user's.

@@ -53,6 +53,15 @@ export function renderCatalog(sources: CatalogSources): unknown {
       objectives: (s.objectives ?? []).map((o) => ({
         target: o.target, windowDays: o.windowDays, alerts: o.alerts, pageAlarm: logicalId(o.pageAlarm),
       })),
+      ...(s.backendsAlarm ? { backendsAlarm: logicalId(s.backendsAlarm) } : {}),
+      ...(s.dependencies?.length ? {
+        dependencies: s.dependencies.map((d) => ({
+          kind: d.kind,
+          name: d.name,
+          resource: logicalId(d.resource),
+          alarms: Object.fromEntries(Object.entries(d.alarms).map(([signal, a]) => [signal, logicalId(a)])),
+        })),
+      } : {}),
     })),
     kpis: sources.kpis.map((k) => ({ service: k.serviceName, name: k.kpiName, alarm: logicalId(k.alarm) })),
     // Objectives no service pattern records (a ServiceLevelObjective on its own).

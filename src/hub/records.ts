@@ -41,6 +41,28 @@ export interface ServiceRecord {
    * @default - none
    */
   readonly objectives?: ObjectiveRecord[];
+  /**
+   * What the service relies on (e.g. a DynamoDB table), with the alarms it has on each.
+   * @default - none
+   */
+  readonly dependencies?: DependencyRecord[];
+  /**
+   * The composite over the backends' health alarms that suppresses the health alarm's actions.
+   * @default - none (no backends, or one, whose health alarm suppresses directly)
+   */
+  readonly backendsAlarm?: cloudwatch.IAlarm;
+}
+
+/** A resource a service depends on, as the catalog records it. */
+export interface DependencyRecord {
+  /** Kind of the resource, e.g. `dynamodb`. */
+  readonly kind: string;
+  /** Name of the dependency in the service's alarm names. */
+  readonly name: string;
+  /** The resource depended on. */
+  readonly resource: IConstruct;
+  /** The service's alarms on it, by signal name. */
+  readonly alarms: { [signal: string]: cloudwatch.IAlarm };
 }
 
 /** An SLO of a service, as the catalog records it. */

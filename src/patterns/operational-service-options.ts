@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { AlarmPolicy } from '../observability/alarm-policy';
+import { ServiceDependency } from '../services/dependencies';
 
 /** An OpsItem the health alarm opens in OpsCenter. */
 export interface OpsItemOptions {
@@ -22,6 +23,22 @@ export interface ServiceSloOptions {
    * 90, the page burns at 9x instead of 14.4x; see `ServiceLevelObjective.defaultAlerts`).
    */
   readonly target: number;
+  /**
+   * Window the error budget is spent over.
+   * @default Duration.days(28)
+   */
+  readonly window?: Duration;
+}
+
+/**
+ * A latency objective for a service: the share of its requests at or under a threshold,
+ * from the percentile rank of the kind's latency metric (for kinds that support one).
+ */
+export interface ServiceLatencySloOptions {
+  /** Target, in percent of requests at or under `threshold`, e.g. 99 (above 50, below 100). */
+  readonly target: number;
+  /** A request is good when it takes at most this long. */
+  readonly threshold: Duration;
   /**
    * Window the error budget is spent over.
    * @default Duration.days(28)
@@ -87,4 +104,17 @@ export interface OperationalServiceOptions {
    * @default - only the service's signal alarms
    */
   readonly additionalRollbackAlarms?: cloudwatch.IAlarm[];
+  /**
+   * A latency objective with the same burn-rate alerts as `slo`; its fast burn also makes
+   * the service unhealthy.
+   * @default - no latency SLO
+   */
+  readonly latencySlo?: ServiceLatencySloOptions;
+  /**
+   * What the service relies on, e.g. `ServiceDependency.dynamoDbTable(table)`: each one's
+   * alarms feed the service's health alarm, its graphs join the service's dashboard
+   * section, and it is tagged with the service (the first service to declare it, if shared).
+   * @default - none
+   */
+  readonly dependencies?: ServiceDependency[];
 }

@@ -15,6 +15,7 @@ import { ServiceLevelObjective, SloIndicator } from '../observability/slo';
 import { Runbook } from '../runbooks/runbook';
 import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
+import { bindDependencies, latencyObjective, suppressWhileBackendsFail } from '../services/dependencies-wiring';
 import { IServiceKind } from '../services/service-kind';
 
 /** The props a service's alarm evaluation is set by. */
@@ -55,6 +56,13 @@ export class OperationalService extends Construct {
    * @default - none
    */
   public readonly slo?: ServiceLevelObjective;
+  /**
+   * The latency objective, when `latencySlo` is set.
+   * @default - none
+   */
+  public readonly latencySlo?: ServiceLevelObjective;
+  /** Alarms on the service's dependencies (`dependencies`); they feed the health alarm. */
+  public readonly dependencyAlarms: cloudwatch.Alarm[];
   /** How long after a total outage begins the health alarm fires. */
   public readonly detectionTime: Duration;
   /** The stack's operations hub. */
@@ -82,6 +90,8 @@ export class OperationalService extends Construct {
       response: `Feeds the ${this.serviceName} health alarm, which pages${rollsBack ? ', and rolls back a deployment in progress' : ''}.`,
     }, spec, evaluation));
     this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
+    const dependencies = bindDependencies(this, this.serviceName, props.dependencies ?? [], evaluation);
+    this.dependencyAlarms = dependencies.flatMap((d) => d.alarms);
 
     if (props.slo) {
       this.slo = new ServiceLevelObjective(this, 'Slo', {
@@ -92,16 +102,22 @@ export class OperationalService extends Construct {
         pageActions: [], // the health alarm pages for it: one incident, one page
       });
     }
+    this.latencySlo = props.latencySlo ? latencyObjective(this, this.serviceName, kind, signals, props.latencySlo) : undefined;
+    const objectives = [this.slo, this.latencySlo].filter((o): o is ServiceLevelObjective => o !== undefined);
+    // Warnings (e.g. an API's 4XX surge) are tickets, not pages: only INFO signals make the service unhealthy.
+    const feeds = this.alarms.filter((_, i) => (specs[i].severity ?? AlarmSeverity.INFO) === AlarmSeverity.INFO);
+    const backends = kind.backendHealthAlarms ?? [];
 
     this.healthAlarm = createHealthAlarm(this, {
       serviceName: this.serviceName,
-      signalAlarms: [...this.alarms, ...(this.slo ? [this.slo.pageAlarm] : [])],
+      signalAlarms: [...feeds, ...objectives.map((o) => o.pageAlarm), ...this.dependencyAlarms, ...backends],
       response: responders.healthResponse,
       extraActions: props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
         props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [],
       extraActionsProp: 'opsItem',
     });
     const healthName = AlarmPolicy.of(this).alarmName(this, this.serviceName, 'health', AlarmSeverity.CRITICAL);
+    const suppressor = suppressWhileBackendsFail(this, this.serviceName, this.healthAlarm, backends, evaluation);
 
     const rollout = rollsBack ? props.rollout ?? RolloutStrategy.DEFAULT : undefined;
     const rollbackAlarms = rollout ? [...this.alarms, ...(props.additionalRollbackAlarms ?? [])] : [];
@@ -119,11 +135,11 @@ export class OperationalService extends Construct {
       parameters: responders.onUnhealthyParameters,
     }).rule];
 
-    this.dashboard = this.hub.addDashboardSection(kind.dashboardSection(this, {
+    this.dashboard = this.hub.addDashboardSection([...kind.dashboardSection(this, {
       serviceName: this.serviceName, team, detectionTime: this.detectionTime, rollout, alarms: [this.healthAlarm, ...this.alarms],
-    }), [this.healthAlarm]);
+    }), ...dependencies.flatMap((d) => d.widgets(this.detectionTime.toSeconds()))], [this.healthAlarm]);
 
-    tagOwnership([this, ...kind.ownedResources()], this.serviceName, team);
+    tagOwnership([this, ...kind.ownedResources(), ...dependencies.filter((d) => d.tagged).map((d) => d.resource)], this.serviceName, team);
 
     this.hub.registerService({
       serviceName: this.serviceName,
@@ -136,12 +152,9 @@ export class OperationalService extends Construct {
       deploymentGroup: this.deployment,
       rollout,
       rollbackAlarms,
-      objectives: this.slo ? [{
-        target: this.slo.target,
-        windowDays: this.slo.window.toDays(),
-        alerts: this.slo.describeAlerts(),
-        pageAlarm: this.slo.pageAlarm,
-      }] : [],
+      objectives: objectives.map((o) => ({ target: o.target, windowDays: o.window.toDays(), alerts: o.describeAlerts(), pageAlarm: o.pageAlarm })),
+      dependencies: dependencies.map((d) => ({ kind: d.kindName, name: d.name, resource: d.resource, alarms: d.alarmsBySignal })),
+      backendsAlarm: suppressor && !backends.includes(suppressor) ? suppressor : undefined,
       responses: [
         { runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${healthName} enters ALARM` },
         ...(responders.others ?? []),

@@ -46,6 +46,22 @@ export interface CatalogService {
   readonly rollout?: CatalogRollout;
   readonly responses?: CatalogResponse[];
   readonly objectives?: CatalogObjective[];
+  /** What the service relies on, with its alarms on each (logical ids). */
+  readonly dependencies?: CatalogDependency[];
+  /** Logical id of the composite over the backends' health alarms, when the service has several backends. */
+  readonly backendsAlarm?: string;
+}
+
+/** A resource a service depends on, as the catalog records it. */
+export interface CatalogDependency {
+  /** Kind of the resource, e.g. `dynamodb`. */
+  readonly kind: string;
+  /** Name of the dependency in the service's alarm names. */
+  readonly name: string;
+  /** Logical id of the resource. */
+  readonly resource: string;
+  /** Logical ids of the service's alarms on it, by signal. */
+  readonly alarms?: Record<string, string>;
 }
 
 /** The structured catalog cdk-opex writes into each template's `Metadata`. */

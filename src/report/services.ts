@@ -26,16 +26,21 @@ export interface ServiceDraft {
 export function discoverServices(model: StackModel, catalog: Catalog | undefined, plumbing: Set<string> = new Set()): ServiceDraft[] {
   const drafts: ServiceDraft[] = [];
   const claimed = new Set<string>(plumbing);
+  const declaredBy = alarmsDeclaredByEntry(catalog);
   for (const entry of catalog?.services ?? []) {
     const kpiAlarms = (catalog?.kpis ?? []).filter((k) => k.service === entry.name).map((k) => k.alarm);
     const declared = [
       ...Object.values(entry.signalAlarms ?? {}),
       ...(entry.healthAlarm ? [entry.healthAlarm] : []),
+      ...(entry.backendsAlarm ? [entry.backendsAlarm] : []),
       ...(entry.objectives ?? []).map((o) => o.pageAlarm),
       ...kpiAlarms,
     ].filter((a) => model.alarms.has(a));
     const primary = primaryOf(model, entry, declared);
-    const members = membersOf(model, primary);
+    const dependencies = (entry.dependencies ?? []).filter((d) => model.resource(d.resource));
+    // A service's dependencies are part of it in the report (their alarms are its own), not services of their own.
+    const members = new Set([...membersOf(model, primary), ...dependencies.map((d) => d.resource)]);
+    const dependencyAlarms = dependencies.flatMap((d) => Object.values(d.alarms ?? {})).filter((a) => model.alarms.has(a));
     members.forEach((m) => claimed.add(m));
     const underPath = [...model.alarms.values()]
       .filter((a) => entry.path && (constructPath(a.resource) ?? '').startsWith(`${entry.path}/`)).map((a) => a.id);
@@ -45,7 +50,9 @@ export function discoverServices(model: StackModel, catalog: Catalog | undefined
       source: 'catalog',
       primary,
       members,
-      alarms: model.withComposites([...declared, ...underPath, ...[...members].flatMap((m) => model.alarmsOn(m))]),
+      // A composite another catalog service declares (e.g. an API's health alarm reading this one's) is that service's.
+      alarms: new Set([...model.withComposites([...declared, ...dependencyAlarms, ...underPath, ...[...members].flatMap((m) => model.alarmsOn(m))])]
+        .filter((a) => (declaredBy.get(a) ?? entry.name) === entry.name)),
       entry,
       objectives: entry.objectives ?? [],
     });
@@ -70,6 +77,18 @@ export function discoverServices(model: StackModel, catalog: Catalog | undefined
     owner?.objectives.push(objective);
   }
   return drafts;
+}
+
+/** The alarms each catalog service declares (health, signals, objectives, dependencies, backends), by alarm. */
+function alarmsDeclaredByEntry(catalog: Catalog | undefined): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const entry of catalog?.services ?? []) {
+    const alarms = [entry.healthAlarm, entry.backendsAlarm, ...Object.values(entry.signalAlarms ?? {}),
+      ...(entry.objectives ?? []).map((o) => o.pageAlarm),
+      ...(entry.dependencies ?? []).flatMap((d) => Object.values(d.alarms ?? {}))];
+    for (const a of alarms) if (a !== undefined && !owners.has(a)) owners.set(a, entry.name);
+  }
+  return owners;
 }
 
 /** The main resource of a catalog service: what its declared alarms measure, else what carries its tag. */

@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
+import { AlarmSeverity } from '../observability/alarm-policy';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
 import { percentOf } from '../observability/metric-math';
 
@@ -21,6 +22,8 @@ export const APIGATEWAY_DEFAULTS = {
   clientErrorRatePercent: 25,
   /** p99 Latency (what callers wait, integration included): room for a Lambda integration's cold starts. */
   latency: Duration.seconds(2),
+  /** p99 IntegrationLatency (the backend's share): as Latency, less API Gateway's own few milliseconds. */
+  integrationLatency: Duration.seconds(2),
 };
 
 /** Thresholds an API Gateway stage's alarms use. */
@@ -28,6 +31,11 @@ export interface ApiGatewayThresholds {
   readonly serverErrorRatePercent: number;
   readonly clientErrorRatePercent: number;
   readonly latency: Duration;
+  /**
+   * p99 integration latency at which the integration-latency alarm fires.
+   * @default - no integration-latency alarm
+   */
+  readonly integrationLatency?: Duration;
 }
 
 /** The metrics an operator reads to judge an API stage. */
@@ -113,7 +121,18 @@ export function apiGatewayAlarmSpecs(signals: ApiGatewaySignals, thresholds: Api
       description: `4XX responses from API ${apiName} are at or above ${thresholds.clientErrorRatePercent}% of requests. `
         + 'Impact: callers are rejected, likely by a broken authorizer, a missing route or an incompatible change.',
       detectsOutage: false,
+      // A 4XX surge is a warning: the callers' own mistakes look the same, so it never pages through the health alarm.
+      severity: AlarmSeverity.WARNING,
     },
+    ...(thresholds.integrationLatency ? [{
+      signal: 'integration-latency',
+      metric: signals.integrationLatencyP99,
+      threshold: thresholds.integrationLatency.toMilliseconds(),
+      comparisonOperator: gte,
+      description: `p99 integration latency of API ${apiName} is at or above ${thresholds.integrationLatency.toMilliseconds()} ms. `
+        + 'Impact: the backends are slow; callers wait, and at the 29 s integration timeout they get 504s.',
+      detectsOutage: false,
+    }] : []),
   ];
 }
 

@@ -104,6 +104,19 @@ export interface IServiceKind {
   readonly rolloutMechanism?: string;
   /** Faults a game day can inject into the kind (FIS action ids). */
   readonly faults: string[];
+  /**
+   * One unit of the `latency` signal's metric, when it is a raw metric a latency SLO can
+   * take the percentile rank of (e.g. `Duration.millis(1)` for API Gateway `Latency`).
+   * @default - the kind supports no latency SLO
+   */
+  readonly latencyUnit?: Duration;
+  /**
+   * Health alarms of the services this one calls (e.g. an API's backend functions): they
+   * join the health alarm's rule, and while one is in ALARM it suppresses the health
+   * alarm's actions, so one failure pages once, from the layer that failed.
+   * @default - none
+   */
+  readonly backendHealthAlarms?: cloudwatch.IAlarm[];
 
   /** Checks the kind's own props before anything is created; errors name `service`'s path. */
   validate(service: Construct): void;

@@ -1,8 +1,10 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { allowApiDiagnostics, createApiDiagnosticsRunbook } from './api-diagnostics';
 import { ChangeRunbookOptions, variantId } from './approval';
 import { createEcsForceNewDeploymentRunbook, createEcsScaleOutRunbook, createEcsStoppedTasksRunbook, CLUSTER_SLOT, SERVICE_SLOT, TASKS_SLOT } from './ecs';
 import { createNotifyRunbook, createOpsItemRunbook, TOPIC_SLOT } from './generic';
@@ -84,6 +86,16 @@ export class RunbookLibrary {
     runbook.allowOn(TOPIC_SLOT, [topic.topicArn]);
     // SNS asks KMS for a data key on the publisher's behalf; named exactly, not GenerateDataKey*.
     topic.masterKey?.grant(runbook.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+
+  /** API Gateway: gather diagnostics (stage settings, recent 5XX from the access logs, health of the API and its backends) onto an OpsItem. Read-only. */
+  public static apiDiagnostics(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._shared('ApiDiagnostics', createApiDiagnosticsRunbook);
+  }
+
+  /** Lets the API diagnostics runbook read `stage`, query the access log group `logGroupName` and read the alarms `healthAlarmArns`. */
+  public static allowApiStage(runbook: Runbook, stage: apigateway.IStage, logGroupName: string, healthAlarmArns: string[]): void {
+    allowApiDiagnostics(runbook, stage, logGroupName, healthAlarmArns);
   }
 
   private constructor() {}
