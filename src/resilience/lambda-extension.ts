@@ -20,7 +20,8 @@ export const FIS_CONFIG_PREFIX = 'FisConfigs/';
 
 /** Acknowledgements of the configuration bucket, each with why. */
 const BUCKET_ACKNOWLEDGEMENTS: Array<{ id: string; reason: string }> = [
-  ...['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled']
+  ...['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'HIPAA.Security-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled',
+    'cdk-validator-cfnguard::s3_bucket_logging_enabled_check']
     .map((id) => ({
       id,
       reason: 'The bucket holds only FIS fault configurations, written by the experiment role and read by the FIS Lambda '
@@ -33,6 +34,16 @@ const BUCKET_ACKNOWLEDGEMENTS: Array<{ id: string; reason: string }> = [
       reason: 'FIS needs a configuration bucket in the Region of each experiment; a replica in another Region would '
         + 'serve no experiment, and the objects live only while a fault is active.',
     })),
+  {
+    id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+    reason: 'FIS deletes each fault configuration when its action ends; an object lock would keep a fault active in the '
+      + 'extension\'s view after the experiment is over.',
+  },
+  {
+    id: 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+    reason: 'Nothing reacts to a fault configuration but the FIS Lambda extension, which polls the prefix; a notification '
+      + 'would need a consumer of its own, and each write is already an FIS experiment in the experiment log.',
+  },
 ];
 
 /**
