@@ -10,7 +10,7 @@ import { createExperimentRole, createExperimentTemplate, FaultTarget, ResolvedSc
 import { FaultDefinition, faultOf, FIS_MAX_DURATION_SECONDS, FIS_MAX_LAMBDA_DELAY_MILLIS, KIND_FAULTS } from './faults';
 import { GameDayProps, GameDayScenario } from './game-day-props';
 import { allowGameDay, GAME_DAY_METRIC, gameDayRunbook } from './game-day-runbook';
-import { createSchedules } from './game-day-schedule';
+import { createSchedules, DEFAULT_GAME_DAY_SCHEDULE } from './game-day-schedule';
 import { fisConfigurationBucket, installFisExtension } from './lambda-extension';
 import { allowLogsToUseKey } from './log-key';
 import { integerInRange, invalidProp, literalMillis, matchingString, wholeDuration } from '../core/validate';
@@ -131,6 +131,26 @@ export class GameDay extends Construct {
       invalidProp(this, 'enableSchedule', 'no scenario has a `schedule` to enable');
     }
     if (scheduled.length) createSchedules(this, this.runbook, service.serviceName, scheduled);
+
+    service.hub.registerGameDay({
+      serviceName: service.serviceName,
+      runbook: this.runbook,
+      healthAlarm: service.healthAlarm,
+      detectionSeconds: service.detectionTime.toSeconds(),
+      response: service.runbooks[0],
+      failedAlarm: this.failedAlarm,
+      scenarios: resolved.map((s, i) => ({
+        scenario: s.name,
+        actionId: s.definition.actionId,
+        template: templates[i],
+        percentage: s.percentage,
+        unit: s.definition.unit,
+        durationSeconds: s.definition.hasDuration ? s.durationSeconds : undefined,
+        guardAlarm: s.guardAlarm,
+        trips: s.definition.trips,
+        schedule: props.scenarios[i].schedule ? props.scenarios[i].schedule!.expression ?? DEFAULT_GAME_DAY_SCHEDULE : undefined,
+      })),
+    });
   }
 
   /** The fault's definition for the service's kind; a fault the kind does not have throws naming the scenario. */

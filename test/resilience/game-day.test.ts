@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { GameDay, GameDayFault, OperationalFunction, OperationalService } from '../../src';
+import { analyzeAssembly } from '../../src/report';
 import { albFargateService, flat, plainFunction, strictApp } from '../support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
@@ -197,5 +198,40 @@ describe('game-day runbook, failure alarm and schedule', () => {
       `iam:PassRole on <${id(lambdaDay.runbook.role)}.Arn>`,
     ]);
     expect(Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule' && flat(r.Properties.Target.Input).includes(id(lambdaDay.experiments[0].template)))).toEqual([]);
+  });
+});
+
+describe('seen everywhere', () => {
+  const report = analyzeAssembly([{ stackName: 'Shop', template: json }]);
+  const svc = (name: string) => report.stacks[0].services.find((s) => s.name === name)!;
+
+  test('the readiness report lists each service\'s experiment templates as its game days, and the game-day row is met with them', () => {
+    expect(svc('Checkout').gameDays.sort()).toEqual(lambdaDay.experiments.map((e) => id(e.template)).sort());
+    expect(svc('Orders').gameDays).toEqual([id(ecsDay.experiments[0].template)]);
+    const row = svc('Orders').wellArchitected.find((r) => r.id === 'REL12-BP05')!;
+    expect(row.status).toBe('met');
+    expect(row.evidence).toEqual([id(ecsDay.experiments[0].template)]);
+    expect(row.reason).toMatch(/scheduled/);
+    expect(svc('Checkout').wellArchitected.find((r) => r.id === 'REL12-BP05')!.reason).toMatch(/started by an operator/);
+  });
+
+  test('the catalog records each scenario, its schedule and what it verifies', () => {
+    const entries = json.Metadata['cdk-opex'].gameDays;
+    expect(entries.map((e: any) => `${e.service}/${e.scenario}`)).toEqual(['Checkout/errors', 'Checkout/slow', 'Orders/stop-tasks']);
+    expect(entries[2]).toEqual({
+      service: 'Orders',
+      scenario: 'stop-tasks',
+      actionId: 'aws:ecs:stop-task',
+      template: id(ecsDay.experiments[0].template),
+      blastRadius: { percentage: 25, unit: 'tasks' },
+      guardAlarm: id(ecsDay.experiments[0].guardAlarm),
+      trips: ['unhealthy-tasks', 'errors'],
+      schedule: 'cron(0 10 ? * TUE *)',
+      runbook: id(ecsDay.runbook.document),
+      verifies: { healthAlarm: id(orders.healthAlarm), detectionSeconds: orders.detectionTime.toSeconds(), response: id(orders.runbooks[0].document) },
+      failedAlarm: id(ecsDay.failedAlarm),
+    });
+    expect(entries[0]).toMatchObject({ durationSeconds: 300, blastRadius: { percentage: 10, unit: 'invocations' } });
+    expect(entries[0].schedule).toBeUndefined();
   });
 });
