@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
-import { GameDay, GameDayFault, OperationalFunction, OperationalService } from '../../src';
+import { GameDay, GameDayFault, OperationalExcellenceChecks, OperationalFunction, OperationalService } from '../../src';
 import { analyzeAssembly } from '../../src/report';
 import { albFargateService, flat, plainFunction, strictApp } from '../support/stacks';
 
@@ -24,6 +24,8 @@ const ecsDay = new GameDay(stack, 'OrdersGameDay', {
   enableSchedule: true,
   scenarios: [{ name: 'stop-tasks', fault: GameDayFault.ECS_STOP_TASKS, percentage: 25, schedule: { timeZone: 'Europe/Paris' } }],
 });
+// An operated service without a game day, for the check.
+new OperationalFunction(stack, 'Search', { lambdaFunction: plainFunction(stack, 'SearchFn') });
 const t = Template.fromStack(stack);
 const json = t.toJSON();
 const resources = json.Resources as Record<string, any>;
@@ -233,5 +235,13 @@ describe('seen everywhere', () => {
     });
     expect(entries[0]).toMatchObject({ durationSeconds: 300, blastRadius: { percentage: 10, unit: 'invocations' } });
     expect(entries[0].schedule).toBeUndefined();
+  });
+
+  test('with requireGameDays, the check warns about an operated service no experiment targets, and only about it', () => {
+    const report = new OperationalExcellenceChecks(undefined, { requireGameDays: true }).validateScope(stack);
+    const found = report.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'));
+    expect(found.map((v) => [v.severity, v.violatingResources.map((r) => r.constructPath)])).toEqual([['warning', ['Shop/SearchFn/Resource']]]);
+    const plain = new OperationalExcellenceChecks(undefined, {}).validateScope(stack);
+    expect(plain.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'))).toEqual([]);
   });
 });
