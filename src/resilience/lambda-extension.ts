@@ -90,16 +90,18 @@ export function installFisExtension(scope: Construct, prop: string, fn: lambda.I
   fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(scope, 'FisExtensionLayer', layerArn));
   fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', configurationLocation(bucket));
   fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['s3:ListBucket'],
-    resources: [bucket.bucketArn],
-    conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
-  }));
+  if (!fn.role) invalidProp(scope, prop, `${fn.node.path} has no role to let the extension read its configuration`);
+  // A managed policy of its own: the function's role is the app's, and its inline policy stays the app's too.
   const objects = `${configurationLocation(bucket)}*`;
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
-  if (fn.role) {
-    acknowledgeWildcardResource(fn.role, objects, 'FIS names each fault configuration object at run time; the pattern is the '
-      + 'configuration prefix of the stack\'s FIS bucket only.');
-  }
-  bucket.encryptionKey?.grant(fn, 'kms:Decrypt');
+  const access = new iam.ManagedPolicy(scope, 'FisExtensionAccess', {
+    description: `Lets the FIS Lambda extension of ${fn.node.path} read the fault configurations of the stack's FIS bucket`,
+    roles: [fn.role],
+    statements: [
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } } }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }),
+      ...(bucket.encryptionKey ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [bucket.encryptionKey.keyArn] })] : []),
+    ],
+  });
+  acknowledgeWildcardResource(access, objects, 'FIS names each fault configuration object at run time; the pattern is the '
+    + 'configuration prefix of the stack\'s FIS bucket only.');
 }

@@ -138,7 +138,11 @@ describe('Lambda fault wiring (opt-in)', () => {
     expect(variables.AWS_LAMBDA_EXEC_WRAPPER).toBe('/opt/aws-fis/bootstrap');
     expect(flat(variables.AWS_FIS_CONFIGURATION_LOCATION)).toMatch(/^<CdkOpexOperationsFisLambdaConfiguration\w+\.Arn>\/FisConfigs\/$/);
     const role = checkout.node.scope!.node.findChild('Fn').node.findChild('ServiceRole');
-    const statements = policyOf(role);
+    // A managed policy of cdk-opex's on the app's role; the role's own inline policy is untouched.
+    expect(policyOf(role).flatMap((s: any) => [s.Action].flat()).filter((a: string) => /^(s3|kms):/.test(a))).toEqual([]);
+    const [managed] = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.Roles?.some((x: any) => x.Ref === id(role)));
+    const statements = managed.Properties.PolicyDocument.Statement;
+    expect(statements.find((s: any) => s.Action === 'kms:Decrypt').Resource).toEqual({ 'Fn::GetAtt': [id(checkout.hub.topicKey), 'Arn'] });
     const list = statements.find((s: any) => s.Action === 's3:ListBucket');
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['FisConfigs/*'] } });
     expect(flat(statements.find((s: any) => s.Action === 's3:GetObject').Resource)).toMatch(/\/FisConfigs\/\*$/);
