@@ -7,12 +7,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalFunction, OperationalService, OperationsHub, RunbookLibrary,
+  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalFunction, OperationalService, OperationsHub,
+  RunbookLibrary,
   RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
-import { EcsServiceKind } from '../src/services/ecs-kind';
 import { albFargateService, flat, plainFunction, strictApp } from './support/stacks';
+import { EcsServiceKind } from '../src/services/ecs-kind';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const orders = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum', period: Duration.minutes(1) });
@@ -81,12 +82,20 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   // Game days on a Lambda service (with the FIS extension) and an ECS service, one scheduled.
   GameDay: (stack) => {
     const checkout = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
-    new GameDay(stack, 'CheckoutGameDay', { service: checkout, installLambdaExtension: true, scenarios: [
-      { name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR }, { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY }] });
+    new GameDay(stack, 'CheckoutGameDay', {
+      service: checkout,
+      installLambdaExtension: true,
+      scenarios: [
+        { name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR }, { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY },
+      ],
+    });
     const { service, targetGroup, loadBalancer } = albFargateService(stack);
-    const orders = new OperationalService(stack, 'Orders', { kind: new EcsServiceKind({ service, targetGroup, loadBalancer }) });
-    new GameDay(stack, 'OrdersGameDay', { service: orders, enableSchedule: true,
-      scenarios: [{ name: 'stop-tasks', fault: GameDayFault.ECS_STOP_TASKS, schedule: {} }] });
+    const fulfilment = new OperationalService(stack, 'Orders', { kind: new EcsServiceKind({ service, targetGroup, loadBalancer }) });
+    new GameDay(stack, 'OrdersGameDay', {
+      service: fulfilment,
+      enableSchedule: true,
+      scenarios: [{ name: 'stop-tasks', fault: GameDayFault.ECS_STOP_TASKS, schedule: {} }],
+    });
   },
   // The helper can fail: an alarm without actions, added under an OperationalFunction, is cdk-opex's to fix;
   // an unencrypted topic next to it is the user's.

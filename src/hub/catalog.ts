@@ -62,20 +62,22 @@ export function renderCatalog(sources: CatalogSources): unknown {
       .filter((o) => !services.some((s) => (s.objectives ?? []).some((so) => so.pageAlarm === o.pageAlarm)))
       .map((o) => ({ service: o.serviceName, target: o.target, windowDays: o.windowDays, alerts: o.alerts, pageAlarm: logicalId(o.pageAlarm) })),
     // Only stacks with game days carry the key: the catalogs of other stacks stay byte-identical.
-    ...(sources.gameDays?.length ? { gameDays: sources.gameDays.flatMap((g) => g.scenarios.map((s) => ({
-      service: g.serviceName,
-      scenario: s.scenario,
-      actionId: s.actionId,
-      template: logicalId(s.template),
-      blastRadius: { percentage: s.percentage, unit: s.unit },
-      durationSeconds: s.durationSeconds,
-      guardAlarm: logicalId(s.guardAlarm),
-      trips: s.trips,
-      schedule: s.schedule,
-      runbook: logicalId(g.runbook.document),
-      verifies: { healthAlarm: logicalId(g.healthAlarm), detectionSeconds: g.detectionSeconds, response: logicalId(g.response.document) },
-      failedAlarm: logicalId(g.failedAlarm),
-    }))) } : {}),
+    ...(sources.gameDays?.length ? {
+      gameDays: sources.gameDays.flatMap((g) => g.scenarios.map((s) => ({
+        service: g.serviceName,
+        scenario: s.scenario,
+        actionId: s.actionId,
+        template: logicalId(s.template),
+        blastRadius: { percentage: s.percentage, unit: s.unit },
+        durationSeconds: s.durationSeconds,
+        guardAlarm: logicalId(s.guardAlarm),
+        trips: s.trips,
+        schedule: s.schedule,
+        runbook: logicalId(g.runbook.document),
+        verifies: { healthAlarm: logicalId(g.healthAlarm), detectionSeconds: g.detectionSeconds, response: logicalId(g.response.document) },
+        failedAlarm: logicalId(g.failedAlarm),
+      }))),
+    } : {}),
   };
 }
 

@@ -100,7 +100,9 @@ export class OperationsHub extends Construct {
     stack.templateOptions.metadata = {
       ...stack.templateOptions.metadata,
       [CATALOG_METADATA_KEY]: Lazy.any({
-        produce: () => renderCatalog({ shared: this, services: this.services, kpis: this.kpis, objectives: this.objectives, gameDays: this.gameDays }),
+        produce: () => renderCatalog({
+          shared: this, services: this.services, kpis: this.kpis, objectives: this.objectives, gameDays: this.gameDays,
+        }),
       }),
     };
   }

@@ -42,7 +42,7 @@ export function isoDuration(seconds: number): string {
  * The role FIS assumes for a game day's experiments: trusted by FIS in this account only,
  * allowed the faults' actions on the service's own resources and the log delivery.
  */
-export function createExperimentRole(scope: Construct, serviceName: string, definitions: FaultDefinition[], target: FaultTarget,
+export function createExperimentRole(scope: Construct, serviceName: string, definitions: FaultDefinition[], on: FaultTarget,
   logGroup: logs.ILogGroup): iam.Role {
   const stack = Stack.of(scope);
   acknowledgeInlinePolicies(scope);
@@ -56,16 +56,16 @@ export function createExperimentRole(scope: Construct, serviceName: string, defi
     }),
   });
   const actions = [...new Set(definitions.flatMap((d) => d.targetActions))].sort();
-  if (target.fn) {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: actions.filter((a) => a.startsWith('lambda:')), resources: [target.fn.functionArn] }));
-    const objects = `${configurationLocation(target.configBucket!)}*`;
+  if (on.fn) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: actions.filter((a) => a.startsWith('lambda:')), resources: [on.fn.functionArn] }));
+    const objects = `${configurationLocation(on.configBucket!)}*`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [objects] }));
     acknowledgeWildcardResource(role, objects, 'FIS names each fault configuration object when the experiment starts; the pattern '
       + 'is the configuration prefix of the stack\'s FIS bucket only.');
-    target.configBucket!.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    on.configBucket!.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
-  if (target.ecsService) {
-    const cluster = target.ecsService.cluster;
+  if (on.ecsService) {
+    const cluster = on.ecsService.cluster;
     const tasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: actions.filter((a) => a.startsWith('ecs:')), resources: [tasks] }));
     acknowledgeWildcardResource(role, tasks, 'Task ARNs are known only when FIS resolves the targets; the pattern names the tasks '
@@ -132,7 +132,8 @@ export function createExperimentTemplate(scope: Construct, id: string, scenario:
     targets: { Service: target(scenario, options.on) },
     actions: { Inject: action(scenario) },
     stopConditions: [{ source: 'aws:cloudwatch:alarm', value: scenario.guardAlarm.alarmArn }],
-    logConfiguration: { logSchemaVersion: 2, cloudWatchLogsConfiguration: { LogGroupArn: options.logGroup.logGroupArn } /* a JSON property: its keys are CloudFormation's */ },
+    // cloudWatchLogsConfiguration is a JSON property: its keys are CloudFormation's.
+    logConfiguration: { logSchemaVersion: 2, cloudWatchLogsConfiguration: { LogGroupArn: options.logGroup.logGroupArn } },
     experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
     tags: { 'Name': `${options.serviceName}-${scenario.name}`, 'service': options.serviceName, 'cdk-opex:scenario': scenario.name },
   });

@@ -13,7 +13,9 @@ function build(props: Partial<GameDayProps> = {}, scenarios?: GameDayScenario[])
   const stack = strictStack();
   const service = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
   const day = new GameDay(stack, 'GameDay', {
-    service, installLambdaExtension: true, ...props,
+    service,
+    installLambdaExtension: true,
+    ...props,
     scenarios: scenarios ?? [{ name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR }],
   });
   return { stack, service, day };
@@ -36,7 +38,9 @@ function judge(inputs: Record<string, unknown>): any {
 }
 
 const alarmItem = (seconds: number, state: string) => ({
-  AlarmName: parameters.HealthAlarmName, Timestamp: at(seconds), HistoryItemType: 'StateUpdate',
+  AlarmName: parameters.HealthAlarmName,
+  Timestamp: at(seconds),
+  HistoryItemType: 'StateUpdate',
   HistoryData: JSON.stringify({ oldState: { stateValue: state === 'ALARM' ? 'OK' : 'ALARM' }, newState: { stateValue: state } }),
 });
 
@@ -83,7 +87,8 @@ describe('the game-day runbook, simulated', () => {
     expect(env.callsTo('fis', 'StartExperiment')[0].parameters).toEqual({ experimentTemplateId: 'EXT1', clientToken: '00000000-0000-4000-8000-000000000000' });
     expect(env.callsTo('cloudwatch', 'DescribeAlarmHistory')[0].parameters).toMatchObject({ AlarmName: parameters.HealthAlarmName, StartDate: START });
     expect(env.callsTo('ssm', 'DescribeAutomationExecutions')[0].parameters.Filters).toEqual([
-      { Key: 'DocumentNamePrefix', Values: ['LambdaDiagnostics'] }, { Key: 'StartTimeAfter', Values: [START] }]);
+      { Key: 'DocumentNamePrefix', Values: ['LambdaDiagnostics'] }, { Key: 'StartTimeAfter', Values: [START] },
+    ]);
   });
 
   test('not detected: the alarm never enters ALARM; the wait times out and the game day fails', () => {

@@ -1,8 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { GameDay, GameDayFault, OperationalExcellenceChecks, OperationalFunction, OperationalService } from '../../src';
 import { analyzeAssembly } from '../../src/report';
+import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { albFargateService, flat, plainFunction, strictApp } from '../support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
@@ -153,9 +153,11 @@ describe('Lambda fault wiring (opt-in)', () => {
     expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault)
       .toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [id(checkout.hub.topicKey), 'Arn'] } });
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.PublicAccessBlockConfiguration)
+      .toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!;
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(policy.Properties.PolicyDocument.Statement)
+      .toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::'))).toEqual([]);
   });
 
@@ -181,8 +183,13 @@ describe('game-day runbook, failure alarm and schedule', () => {
   test('a failed game day raises a ticket-level (warning) alarm on the pass/fail metric', () => {
     const p = props(lambdaDay.failedAlarm);
     expect(p).toMatchObject({
-      AlarmName: 'Shop-Checkout-gameday-warning', Namespace: 'cdk-opex/GameDays', MetricName: 'GameDayFailed',
-      Dimensions: [{ Name: 'ServiceName', Value: 'Checkout' }], Statistic: 'Maximum', Threshold: 1, TreatMissingData: 'notBreaching',
+      AlarmName: 'Shop-Checkout-gameday-warning',
+      Namespace: 'cdk-opex/GameDays',
+      MetricName: 'GameDayFailed',
+      Dimensions: [{ Name: 'ServiceName', Value: 'Checkout' }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -234,7 +241,9 @@ describe('seen everywhere', () => {
       trips: ['unhealthy-tasks', 'errors'],
       schedule: 'cron(0 10 ? * TUE *)',
       runbook: id(ecsDay.runbook.document),
-      verifies: { healthAlarm: id(orders.healthAlarm), detectionSeconds: orders.detectionTime.toSeconds(), response: id(orders.runbooks[0].document) },
+      verifies: {
+        healthAlarm: id(orders.healthAlarm), detectionSeconds: orders.detectionTime.toSeconds(), response: id(orders.runbooks[0].document),
+      },
       failedAlarm: id(ecsDay.failedAlarm),
     });
     expect(entries[0]).toMatchObject({ durationSeconds: 300, blastRadius: { percentage: 10, unit: 'invocations' } });
@@ -242,8 +251,8 @@ describe('seen everywhere', () => {
   });
 
   test('with requireGameDays, the check warns about an operated service no experiment targets, and only about it', () => {
-    const report = new OperationalExcellenceChecks(undefined, { requireGameDays: true }).validateScope(stack);
-    const found = report.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'));
+    const checked = new OperationalExcellenceChecks(undefined, { requireGameDays: true }).validateScope(stack);
+    const found = checked.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'));
     expect(found.map((v) => [v.severity, v.violatingResources.map((r) => r.constructPath)])).toEqual([['warning', ['Shop/SearchFn/Resource']]]);
     const plain = new OperationalExcellenceChecks(undefined, {}).validateScope(stack);
     expect(plain.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'))).toEqual([]);
