@@ -9,10 +9,15 @@ import { matches as matchesEvent } from '../support/event-pattern';
 import { API_ACTIONS, apiStepProblems } from '../support/service-models';
 import { fixtureEvent, plainFunction, strictStack } from '../support/stacks';
 
-function build(props: Partial<GameDayProps> = {}, scenarios?: GameDayScenario[]) {
-  const stack = strictStack();
-  const service = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
-  const day = new GameDay(stack, 'GameDay', {
+/** Services for the props cases share one stack (and its hub): nothing here is synthesized, so a case that threw leaves no trace. */
+let shared: Stack | undefined;
+let cases = 0;
+
+function build(props: Partial<GameDayProps> = {}, scenarios?: GameDayScenario[], own = false) {
+  const stack = own ? strictStack() : shared ??= strictStack();
+  const n = own ? '' : String(cases++);
+  const service = new OperationalFunction(stack, `Checkout${n}`, { lambdaFunction: plainFunction(stack, `Fn${n}`) });
+  const day = new GameDay(stack, `GameDay${n}`, {
     service,
     installLambdaExtension: true,
     ...props,
@@ -21,7 +26,7 @@ function build(props: Partial<GameDayProps> = {}, scenarios?: GameDayScenario[])
   return { stack, service, day };
 }
 
-const { stack, service, day } = build();
+const { stack, service, day } = build({}, undefined, true);
 const content = Stack.of(day).resolve(day.runbook.document.content);
 const judgeScript: string = content.mainSteps.find((s: any) => s.name === 'Judge').inputs.Script;
 const detection = service.detectionTime.toSeconds();
@@ -213,7 +218,7 @@ describe('GameDay props', () => {
 
   test('a guard alarm that is the alarm the fault trips, or the health alarm, throws naming guardAlarm', () => {
     const s = strictStack();
-    const svc = new OperationalFunction(s, 'Checkout', { lambdaFunction: plainFunction(s, 'Fn') });
+    const svc = new OperationalFunction(s, 'Guarded', { lambdaFunction: plainFunction(s, 'GuardedFn') });
     const errors = svc.alarms.find((a) => a.node.id === 'ErrorsAlarm') as cloudwatch.IAlarm;
     for (const [i, guardAlarm] of [errors, svc.healthAlarm].entries()) {
       expect(() => new GameDay(s, `Day${i}`, { service: svc, installLambdaExtension: true, scenarios: [{ name: 'x', fault: GameDayFault.LAMBDA_INVOCATION_ERROR, guardAlarm }] }))

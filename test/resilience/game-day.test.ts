@@ -254,7 +254,7 @@ describe('seen everywhere', () => {
     const checked = new OperationalExcellenceChecks(undefined, { requireGameDays: true }).validateScope(stack);
     const found = checked.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'));
     expect(found.map((v) => [v.severity, v.violatingResources.map((r) => r.constructPath)])).toEqual([['warning', ['Shop/SearchFn/Resource']]]);
-    const plain = new OperationalExcellenceChecks(undefined, {}).validateScope(stack);
+    const plain = new OperationalExcellenceChecks(undefined, {}).validateScope(stack.node.findChild('SearchFn'));
     expect(plain.violations.filter((v) => v.ruleName.includes('OperatedServiceHasGameDay'))).toEqual([]);
   });
 });
