@@ -17,7 +17,7 @@ export function allowLogsToUseKey(scope: IConstruct): kms.Key {
     const stack = Stack.of(key);
     key.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
       resources: ['*'], // in a key policy, '*' is the key itself
       conditions: {
         ArnLike: {
