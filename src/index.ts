@@ -27,3 +27,4 @@ export { ServiceDependency } from './services/dependencies';
 export type { DynamoDbDependencyOptions } from './services/dependencies';
 export * from './patterns/operational-api-props';
 export * from './patterns/operational-api';
+export * from './resilience';

@@ -9,13 +9,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, RunbookLibrary,
-  RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
+  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalApi, OperationalFunction, OperationalService,
+  OperationsHub, RunbookLibrary, RunbookTrigger, ServiceDependency, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
+import { EcsServiceKind } from '../src/services/ecs-kind';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
-import { flat, plainFunction, strictApp } from './support/stacks';
-import { OperationalApi } from '../src/patterns/operational-api';
-import { ServiceDependency } from '../src/services/dependencies';
+import { albFargateService, flat, plainFunction, strictApp } from './support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const orders = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum', period: Duration.minutes(1) });
@@ -88,6 +87,24 @@ const scenarios: Record<string, (stack: Stack) => void> = {
     const api = new apigateway.RestApi(stack, 'Api', { restApiName: 'shop-api', cloudWatchRole: true });
     api.root.addMethod('POST', new apigateway.LambdaIntegration(fn.alias));
     new OperationalApi(stack, 'ShopApi', { restApi: api, backends: [fn], slo: { target: 99.9 } });
+  },
+  // Game days on a Lambda service (with the FIS extension) and an ECS service, one scheduled.
+  GameDay: (stack) => {
+    const checkout = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+    new GameDay(stack, 'CheckoutGameDay', {
+      service: checkout,
+      installLambdaExtension: true,
+      scenarios: [
+        { name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR }, { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY },
+      ],
+    });
+    const { service, targetGroup, loadBalancer } = albFargateService(stack);
+    const fulfilment = new OperationalService(stack, 'Orders', { kind: new EcsServiceKind({ service, targetGroup, loadBalancer }) });
+    new GameDay(stack, 'OrdersGameDay', {
+      service: fulfilment,
+      enableSchedule: true,
+      scenarios: [{ name: 'stop-tasks', fault: GameDayFault.ECS_STOP_TASKS, schedule: {} }],
+    });
   },
   // The helper can fail: an alarm without actions, added under an OperationalFunction, is cdk-opex's to fix;
   // an unencrypted topic next to it is the user's.

@@ -5,7 +5,7 @@ import { withResourceGraph } from './graph';
 import {
   AlarmHasAction, AlarmHasRunbook, ApiGatewayStageAlarmed, ApiGatewayStageTracing, AutomationHasAssumeRole,
   DashboardWithinLimits, DeploymentGroupRollsBack, EcsServiceAlarmed, EventBridgeAutomationTargetRole,
-  LambdaFunctionAlarmed, LambdaTracing, LogGroupRetention, OwnershipTags, SafeDeployment, SqsQueueAlarmed,
+  LambdaFunctionAlarmed, LambdaTracing, LogGroupRetention, OperatedServiceHasGameDay, OwnershipTags, SafeDeployment, SqsQueueAlarmed,
 } from './rules';
 import { OWNERSHIP_TAGS } from '../core/ownership';
 
@@ -17,6 +17,12 @@ export interface OperationalExcellenceChecksProps extends NagPackProps {
    * @default false
    */
   readonly requireTeamTag?: boolean;
+  /**
+   * Also warn about operated services (a Lambda function or ECS service with an alarm) that no FIS experiment template
+   * targets (OPEX-OperatedServiceHasGameDay, warning level). Off by default so plain apps are not blocked.
+   * @default false
+   */
+  readonly requireGameDays?: boolean;
 }
 
 /** A rule with what its finding says: `info` what is wrong, `explanation` why it matters and the WA best practice. */
@@ -25,6 +31,8 @@ interface RuleSpec {
   readonly rule: (node: CfnResource) => NagRuleResult;
   readonly info: string;
   readonly explanation: string;
+  /** @default NagMessageLevel.ERROR */
+  readonly level?: NagMessageLevel;
 }
 
 const ACTIONABLE_ALERTS = 'OPS08-BP04 Create actionable alerts';
@@ -154,6 +162,14 @@ export class OperationalExcellenceChecks extends NagPack {
         explanation: 'CloudWatch rejects the dashboard at deploy time; split it (one per service or per team) so each stays readable. '
           + 'OPS08-BP05 Create dashboards.',
       },
+      ...(props.requireGameDays ? [{
+        name: OperatedServiceHasGameDay.name,
+        rule: OperatedServiceHasGameDay,
+        level: NagMessageLevel.WARN,
+        info: 'The service has alarms but no game day: no FIS experiment template targets it.',
+        explanation: 'Its alarms promise a detection time and its runbooks a response; only an injected fault shows both work. '
+          + 'Add a GameDay. OPS07-BP03 Use runbooks to perform procedures; REL12-BP05 Conduct game days regularly.',
+      }] : []),
     ];
   }
 
@@ -168,7 +184,7 @@ export class OperationalExcellenceChecks extends NagPack {
         ruleSuffixOverride: spec.name,
         info: spec.info,
         explanation: spec.explanation,
-        level: NagMessageLevel.ERROR,
+        level: spec.level ?? NagMessageLevel.ERROR,
         rule: spec.rule,
         node,
       });

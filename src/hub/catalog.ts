@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
-import { KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
+import { GameDayRecord, KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
 import { RolloutType } from '../deployments/rollout-strategy';
 
 /** Rollout types as the catalog (and the stack model) name them. */
@@ -19,6 +19,8 @@ export interface CatalogSources {
   readonly kpis: KpiRecord[];
   /** Every objective of the stack, with or without a service pattern. */
   readonly objectives: Array<ObjectiveRecord & { readonly serviceName: string }>;
+  /** Game days of the stack's services. */
+  readonly gameDays?: GameDayRecord[];
 }
 
 /** The catalog written into the template's metadata: structured data (logical ids, numbers), never prose to parse back. */
@@ -68,6 +70,23 @@ export function renderCatalog(sources: CatalogSources): unknown {
     objectives: sources.objectives
       .filter((o) => !services.some((s) => (s.objectives ?? []).some((so) => so.pageAlarm === o.pageAlarm)))
       .map((o) => ({ service: o.serviceName, target: o.target, windowDays: o.windowDays, alerts: o.alerts, pageAlarm: logicalId(o.pageAlarm) })),
+    // Only stacks with game days carry the key: the catalogs of other stacks stay byte-identical.
+    ...(sources.gameDays?.length ? {
+      gameDays: sources.gameDays.flatMap((g) => g.scenarios.map((s) => ({
+        service: g.serviceName,
+        scenario: s.scenario,
+        actionId: s.actionId,
+        template: logicalId(s.template),
+        blastRadius: { percentage: s.percentage, unit: s.unit },
+        durationSeconds: s.durationSeconds,
+        guardAlarm: logicalId(s.guardAlarm),
+        trips: s.trips,
+        schedule: s.schedule,
+        runbook: logicalId(g.runbook.document),
+        verifies: { healthAlarm: logicalId(g.healthAlarm), detectionSeconds: g.detectionSeconds, response: logicalId(g.response.document) },
+        failedAlarm: logicalId(g.failedAlarm),
+      }))),
+    } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { renderCatalog } from './catalog';
-import { KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
+import { GameDayRecord, KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
 import { RESPONSE_DLQ_ALARM_ID, RESPONSE_DLQ_ID } from './shared-ids';
 import { alarmNamePrefix } from '../core/alarm-names';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
@@ -67,6 +67,8 @@ export class OperationsHub extends Construct {
   public readonly services: ServiceRecord[] = [];
   /** Business KPIs registered in this stack. */
   public readonly kpis: KpiRecord[] = [];
+  /** Game days registered in this stack. */
+  public readonly gameDays: GameDayRecord[] = [];
   /** Service level objectives made in this stack, with or without a service pattern. */
   private readonly objectives: Array<ObjectiveRecord & { readonly serviceName: string }> = [];
   private readonly _dashboards: OperationsDashboards;
@@ -98,7 +100,9 @@ export class OperationsHub extends Construct {
     stack.templateOptions.metadata = {
       ...stack.templateOptions.metadata,
       [CATALOG_METADATA_KEY]: Lazy.any({
-        produce: () => renderCatalog({ shared: this, services: this.services, kpis: this.kpis, objectives: this.objectives }),
+        produce: () => renderCatalog({
+          shared: this, services: this.services, kpis: this.kpis, objectives: this.objectives, gameDays: this.gameDays,
+        }),
       }),
     };
   }
@@ -138,6 +142,11 @@ export class OperationsHub extends Construct {
   /** Records a business KPI for the catalog and the report. */
   public registerKpi(record: KpiRecord): void {
     this.kpis.push(record);
+  }
+
+  /** Records a service's game days for the catalog and the report. */
+  public registerGameDay(record: GameDayRecord): void {
+    this.gameDays.push(record);
   }
 
   /**

@@ -94,3 +94,46 @@ export interface RunbookResponse {
   /** Who or what starts it, in words (e.g. `EventBridge, when X enters ALARM`). */
   readonly trigger: string;
 }
+
+/** One game-day scenario, as the catalog records it. */
+export interface GameDayScenarioRecord {
+  /** Scenario name. */
+  readonly scenario: string;
+  /** FIS action id of the fault. */
+  readonly actionId: string;
+  /** Its FIS experiment template. */
+  readonly template: IConstruct;
+  /** Blast radius, in percent of `unit`. */
+  readonly percentage: number;
+  /** What the percentage is a share of: `invocations` or `tasks`. */
+  readonly unit: string;
+  /**
+   * How long the fault lasts, in seconds.
+   * @default - the fault acts once
+   */
+  readonly durationSeconds?: number;
+  /** The alarm that stops it. */
+  readonly guardAlarm: cloudwatch.IAlarm;
+  /** Signals (alarm signal names) it is expected to trip. */
+  readonly trips: string[];
+  /**
+   * Schedule expression that starts it.
+   * @default - started by an operator
+   */
+  readonly schedule?: string;
+}
+
+/** A service's game days, as the catalog records them: what they inject and what they verify. */
+export interface GameDayRecord {
+  readonly serviceName: string;
+  /** The runbook that runs and judges them. */
+  readonly runbook: Runbook;
+  /** The alarm that verifies detection: it must enter ALARM within `detectionSeconds`. */
+  readonly healthAlarm: cloudwatch.IAlarm;
+  readonly detectionSeconds: number;
+  /** The runbook that must start when it does. */
+  readonly response: Runbook;
+  /** Ticket-level alarm: a game day failed. */
+  readonly failedAlarm: cloudwatch.IAlarm;
+  readonly scenarios: GameDayScenarioRecord[];
+}

@@ -67,10 +67,13 @@ export class OperationalService extends Construct {
   public readonly detectionTime: Duration;
   /** The stack's operations hub. */
   public readonly hub: OperationsHub;
+  /** What kind of service it is, bound to its resources (game days read its faults and resources). */
+  public readonly kind: IServiceKind;
 
   constructor(scope: Construct, id: string, props: OperationalServiceProps) {
     super(scope, id);
     const kind = props.kind;
+    this.kind = kind;
     kind.validate(this);
     this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
     const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);

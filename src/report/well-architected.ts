@@ -1,5 +1,6 @@
 import { ReadinessDeployment, ReadinessRunbook, WellArchitectedRow } from './model';
 import { AlarmFact } from '../model/alarms';
+import { experimentRuns } from '../model/game-days';
 import { CfnResourceJson, cfnText, referencedIds } from '../model/template';
 
 /** Status values of a Well-Architected row. */
@@ -51,7 +52,7 @@ export function wellArchitectedRows(ctx: { resources: Record<string, CfnResource
     'OPS08-BP05': dashboards(f),
     'OPS10-BP02': processPerAlert(f),
     'OPS10-BP07': automatedResponse(f),
-    'REL12-BP05': gameDays(f),
+    'REL12-BP05': gameDays(ctx.resources, f),
   };
   return BEST_PRACTICES.map((bp) => ({ id: bp.id, title: bp.title, ...decisions[bp.id] }));
 }
@@ -201,10 +202,15 @@ const NO_FIS_FAULTS: Record<string, string> = {
   'AWS::ApiGatewayV2::Stage': 'FIS has no fault action for API Gateway; run game days on the integrations behind it',
 };
 
-function gameDays(f: ServiceFacts): Decision {
+function gameDays(resources: Record<string, CfnResourceJson>, f: ServiceFacts): Decision {
   const noFaults = f.resource ? NO_FIS_FAULTS[f.resource.Type] : undefined;
   if (noFaults && f.gameDays.length === 0) return notApplicable(noFaults);
-  if (f.gameDays.length) return met(f.gameDays, `${f.gameDays.length} FIS experiment template(s) inject faults into it`);
+  if (f.gameDays.length) {
+    const runs = experimentRuns(resources);
+    const schedules = [...new Set(f.gameDays.flatMap((id) => runs.get(id)?.schedules ?? []))];
+    const when = schedules.length ? `scheduled (${schedules.join(', ')})` : 'started by an operator (no schedule)';
+    return met(f.gameDays, `${f.gameDays.length} FIS experiment template(s) inject faults into it, ${when}`);
+  }
   return notMet([], 'no game day yet: no FIS experiment template targets it');
 }
 

@@ -8,6 +8,8 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL: { [action: string]: string } = {
   'ssm:CreateOpsItem': 'ssm:CreateOpsItem has no resource type (the OpsItem does not exist yet); its only condition keys, '
     + 'aws:RequestTag and aws:TagKeys, constrain the tags of the request, not which OpsItem',
   'cloudwatch:GetMetricData': 'cloudwatch:GetMetricData has no resource-level permission',
+  'cloudwatch:PutMetricData': 'cloudwatch:PutMetricData has no resource type (its only condition key, cloudwatch:namespace, names the namespace, not a resource)',
+  'ssm:DescribeAutomationExecutions': 'ssm:DescribeAutomationExecutions has no resource-level permission (it lists executions by filter)',
 };
 
 /** IAM prefixes that differ from the service name Automation uses. */

@@ -117,5 +117,19 @@ export class Triggers {
     };
   }
 
+  /**
+   * An FIS experiment of one of these templates (e.g. a game day's) changing state, by
+   * default when it ends: completed, stopped or failed.
+   */
+  public static experimentStateChange(templateIds: string[], statuses: string[] = ['completed', 'stopped', 'failed']): events.EventPattern {
+    if (templateIds.length === 0) invalidProp('Triggers.experimentStateChange', 'templateIds', 'name at least one experiment template');
+    if (statuses.length === 0) invalidProp('Triggers.experimentStateChange', 'statuses', 'name at least one state');
+    return {
+      source: ['aws.fis'],
+      detailType: ['FIS Experiment State Change'],
+      detail: { 'experiment-template-id': templateIds, 'new-state': { status: statuses } },
+    };
+  }
+
   private constructor() {}
 }

@@ -9,7 +9,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { AlarmAction, AlarmPolicy, Kpi, KpiBand, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
+import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
 
 /** What the Quick start acknowledges on its function, for the reader's other function. */
 const READERS_FUNCTION_FINDINGS = [
@@ -151,5 +151,15 @@ export function readmeApp() {
   });
   expect(result.status).toBe(SimulationStatus.SUCCESS);
   expect(result.stepNames).toEqual(['Approve', 'ForceNewDeployment', 'WaitForRollout']);
+  // README snippet 12
+
+  new GameDay(stack, 'CheckoutGameDay', {
+    service: checkout,
+    installLambdaExtension: true, // the FIS extension layer and two variables: a new version of fn
+    scenarios: [
+      { name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR },               // 10% of invocations for 5 minutes
+      { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 20 }, // past the latency threshold
+    ],
+  });
   return { app, stack, fn, yours, checkout, fewOrders, restart, stoppedTasks, aws, result, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService };
 }

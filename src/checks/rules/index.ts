@@ -13,3 +13,4 @@ export * from './LogGroupRetention';
 export * from './OwnershipTags';
 export * from './SafeDeployment';
 export * from './SqsQueueAlarmed';
+export * from './OperatedServiceHasGameDay';

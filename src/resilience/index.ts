@@ -1,0 +1,3 @@
+export { GameDayFault, BlastRadiusUnit } from './faults';
+export * from './game-day-props';
+export * from './game-day';
