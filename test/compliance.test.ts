@@ -2,12 +2,14 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, RunbookLibrary,
+  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFargateService, OperationalFunction, OperationsHub, RunbookLibrary,
   RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -23,6 +25,13 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   },
   OperationalFunctionWithSlo: (stack) => {
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), slo: { target: 99.9 } });
+  },
+  // The VPC, load balancer and listener are the user's (their findings are theirs); the cluster, service and the rest are cdk-opex's.
+  OperationalFargateService: (stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true })
+      .addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    new OperationalFargateService(stack, 'Storefront', { vpc, listener, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
   },
   ServiceLevelObjective: (stack) => {
     new ServiceLevelObjective(stack, 'Slo', {
