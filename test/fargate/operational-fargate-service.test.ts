@@ -1,0 +1,380 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as fc from 'fast-check';
+import { OperationalFargateService, OperationalFargateServiceProps, OperationalFunction, RolloutStrategy, Triggers } from '../../src';
+import { CATALOG_METADATA_KEY } from '../../src/core/catalog';
+import { analyzeAssembly } from '../../src/report/analyze';
+import { invalidPropError, runs } from '../support/arbitraries';
+import { matches } from '../support/event-pattern';
+import { fixtureEvent, flat, plainFunction, strictStack } from '../support/stacks';
+
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx-unprivileged:1.27');
+
+/** A user's VPC, cluster and public listener (tasks in public subnets: no NAT gateway). */
+function network(stack: Stack) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true })
+    .addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  return { vpc, cluster, listener };
+}
+
+function fargate(stack: Stack, id: string, props: Partial<OperationalFargateServiceProps> = {}, net = network(stack)) {
+  return new OperationalFargateService(stack, id, {
+    cluster: net.cluster, listener: net.listener, image: IMAGE, containerPort: 8080,
+    assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, ...props,
+  });
+}
+
+// One stack, synthesized once: the default (with an SLO), a rolling one, and one from the user's task definition.
+const stack = strictStack();
+const net = network(stack);
+const web = fargate(stack, 'Storefront', { slo: { target: 99.9 }, team: 'web' }, net);
+const rolling = fargate(stack, 'Admin', { rollout: RolloutStrategy.rolling(), listenerPriority: 2, desiredCount: 1 }, net);
+const ownTask = new ecs.FargateTaskDefinition(stack, 'OwnTask');
+ownTask.addContainer('api', { image: IMAGE, portMappings: [{ containerPort: 8080 }], logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'api' }) });
+const linear = fargate(stack, 'Api', {
+  taskDefinition: ownTask, image: undefined, containerPort: undefined, listenerPriority: 3,
+  rollout: RolloutStrategy.linear({ percentage: 20, interval: Duration.minutes(2), bakeTime: Duration.minutes(10) }),
+}, net);
+const template = Template.fromStack(stack).toJSON();
+const resources: Record<string, any> = template.Resources;
+const id = (c: any) => stack.getLogicalId((c.node?.defaultChild ?? c) as any);
+const props = (c: any) => resources[id(c)].Properties;
+
+describe('OperationalFargateService: ECS\'s own canary, rolled back by alarms and the circuit breaker', () => {
+  test('the default is a 10% canary baked 5 minutes, the previous revision kept 5 minutes, every signal alarm rolling it back', () => {
+    const config = props(web.service).DeploymentConfiguration;
+    expect(config).toMatchObject({
+      Strategy: 'CANARY',
+      CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 5 },
+      BakeTimeInMinutes: 5,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      Alarms: { Enable: true, Rollback: true },
+    });
+    expect(config.Alarms.AlarmNames).toEqual(web.alarms.map((a) => props(a).AlarmName));
+    expect(config.Alarms.AlarmNames).toEqual(['errors', 'lb-errors', 'latency', 'unhealthy-tasks', 'running-tasks', 'cpu', 'memory']
+      .map((s) => `Shop-Storefront-${s}-info`));
+    expect(props(web.service).DeploymentController).toEqual({ Type: 'ECS' });
+  });
+
+  test('linear and rolling select ECS\'s LINEAR and ROLLING; rolling has one target group and no traffic shifting', () => {
+    expect(props(linear.service).DeploymentConfiguration).toMatchObject({
+      Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 }, BakeTimeInMinutes: 10,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Enable: true, Rollback: true },
+    });
+    const config = props(rolling.service).DeploymentConfiguration;
+    expect(config).toMatchObject({ Strategy: 'ROLLING', DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Rollback: true } });
+    expect(config.BakeTimeInMinutes).toBeUndefined();
+    expect(rolling.targetGroups).toHaveLength(1);
+    expect(props(rolling.service).LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
+  });
+
+  test('both target groups and the listener rule ECS shifts, through a role scoped to them (not the broad managed policy)', () => {
+    const [blue, green] = web.targetGroups;
+    const [lb] = props(web.service).LoadBalancers;
+    expect(lb.TargetGroupArn).toEqual({ Ref: id(blue) });
+    expect(lb.AdvancedConfiguration.AlternateTargetGroupArn).toEqual({ Ref: id(green) });
+    expect(lb.AdvancedConfiguration.ProductionListenerRule).toEqual({ Ref: id(web.listenerRule) });
+    const roleId = lb.AdvancedConfiguration.RoleArn['Fn::GetAtt'][0];
+    expect(props(web.listenerRule).Actions).toEqual([{ Type: 'forward', ForwardConfig: { TargetGroups: [
+      { TargetGroupArn: { Ref: id(blue) }, Weight: 100 }, { TargetGroupArn: { Ref: id(green) }, Weight: 0 }] } }]);
+    const role = resources[roleId].Properties;
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'ecs.amazonaws.com' });
+    const policy = Object.values(resources).find((r: any) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === roleId) as any;
+    const byAction = Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((s: any) => [[s.Action].flat().join(','), s.Resource]));
+    expect(byAction['elasticloadbalancing:ModifyRule']).toEqual([web, linear].map((s) => ({ Ref: id(s.listenerRule) })));
+    expect(byAction['elasticloadbalancing:RegisterTargets,elasticloadbalancing:DeregisterTargets'])
+      .toEqual([...web.targetGroups, ...linear.targetGroups].map((g) => ({ Ref: id(g) })));
+    // Only ELB's Describe* (no resource-level permission) is on '*'.
+    for (const [actions, resource] of Object.entries(byAction)) {
+      if (resource === '*') expect(actions.split(',').every((a) => a.startsWith('elasticloadbalancing:Describe'))).toBe(true);
+    }
+  });
+
+  test('the log group keeps a year, encrypted with the stack\'s key; the container checks its health, runs as non-root, read-only', () => {
+    const logGroup = props(web.logGroup);
+    expect(logGroup.RetentionInDays).toBe(365);
+    expect(logGroup.KmsKeyId).toEqual({ 'Fn::GetAtt': [id(web.hub.topicKey), 'Arn'] });
+    const [container] = props(web.taskDefinition).ContainerDefinitions;
+    expect(container).toMatchObject({ User: '1000', ReadonlyRootFilesystem: true, Memory: 512 });
+    expect(container.HealthCheck.Command).toEqual(['CMD-SHELL', 'curl -fs http://localhost:8080/ || exit 1']);
+    expect(flat(container.LogConfiguration.Options['awslogs-group'])).toBe(`<${id(web.logGroup)}>`);
+    expect(linear.logGroup).toBeUndefined();
+  });
+});
+
+/** The value of a metric-math expression for one period, given each metric's datapoint (undefined: none published). */
+function evaluate(alarm: any, values: Record<string, number | undefined>): number {
+  const byId = new Map<string, any>(alarm.Metrics.map((m: any) => [m.Id, m]));
+  const IF = (c: any, a: number, b: number) => (c ? a : b);
+  const FILL = (x: number | undefined, v: number) => (x === undefined || Number.isNaN(x) ? v : x);
+  const value = (mid: string): number | undefined => {
+    const m = byId.get(mid);
+    if (m.MetricStat) return values[mid];
+    const ids = [...byId.keys()].filter((k) => new RegExp(`\\b${k}\\b`).test(m.Expression));
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function('IF', 'FILL', ...ids, `return ${m.Expression};`)(IF, FILL, ...ids.map(value));
+  };
+  return value(alarm.Metrics.find((m: any) => m.ReturnData !== false).Id)!;
+}
+
+describe('golden signals on both target groups, 1-minute periods, an outage detected within 180 s', () => {
+  const alarm = (signal: string) => props(web.alarms.find((a) => props(a).AlarmName === `Shop-Storefront-${signal}-info`)!);
+  const groupsRead = (a: any) => new Set(a.Metrics.filter((m: any) => m.MetricStat?.Metric.Namespace === 'AWS/ApplicationELB')
+    .flatMap((m: any) => m.MetricStat.Metric.Dimensions).filter((d: any) => d.Name === 'TargetGroup').map((d: any) => d.Value['Fn::GetAtt'][0]));
+
+  test('every target-group alarm reads both groups (ECS swaps them each deployment); every period is 60 s, 2 of 3', () => {
+    const both = new Set(web.targetGroups.map(id));
+    for (const signal of ['errors', 'latency', 'unhealthy-tasks', 'running-tasks']) expect(groupsRead(alarm(signal))).toEqual(both);
+    for (const a of web.alarms.map(props)) {
+      expect(a).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+      const periods = a.Period ? [a.Period] : a.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period);
+      expect(new Set(periods)).toEqual(new Set([60]));
+      expect((a.Metrics ?? []).length).toBeLessThanOrEqual(10);
+    }
+    expect(web.detectionTime.toSeconds()).toBeLessThanOrEqual(180);
+    expect(alarm('running-tasks')).toMatchObject({ Threshold: 2, ComparisonOperator: 'LessThanThreshold' });
+    expect(alarm('cpu').Threshold).toBe(90);
+    expect(JSON.stringify(alarm('cpu'))).toContain('"MetricName":"CPUUtilization","Namespace":"AWS/ECS"');
+  });
+
+  test('worked example: a canary failing 20% of its 10% of requests trips the errors alarm; the mixed rate (1.8%) would not', () => {
+    const a = alarm('errors');
+    const canary = { requestsOfBlue: 900, errorsOfBlue: undefined, requestsOfGreen: 100, errorsOfGreen: 20 };
+    expect(evaluate(a, canary)).toBe(20);
+    expect(evaluate(a, canary)).toBeGreaterThanOrEqual(a.Threshold);
+    expect(100 * 20 / 1000).toBeLessThan(a.Threshold);
+    // The old revision failing during a canary still counts; no traffic is no breach.
+    expect(evaluate(a, { requestsOfBlue: 900, errorsOfBlue: 90, requestsOfGreen: 100, errorsOfGreen: 0 })).toBe(10);
+    expect(evaluate(a, { requestsOfBlue: undefined, errorsOfBlue: undefined, requestsOfGreen: undefined, errorsOfGreen: undefined })).toBe(0);
+    // Healthy tasks of both groups add up; none registered in green reads as 0, not as missing.
+    const tasks = alarm('running-tasks');
+    const [hb, hg] = tasks.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Id);
+    expect(evaluate(tasks, { [hb]: 1, [hg]: undefined })).toBe(1);
+  });
+
+  test('one composite pages; an SLO and the dashboard section come through the composition; a catalog entry with the rollout', () => {
+    const rule = props(web.healthAlarm).AlarmRule;
+    for (const a of web.alarms) expect(flat(rule)).toContain(id(a));
+    expect(web.slo).toBeDefined();
+    expect(flat(props(web.dashboard).DashboardBody)).toContain('Rollout: ECS canary: 10% for 5 min, then 100%');
+    const entry = template.Metadata[CATALOG_METADATA_KEY].services.find((s: any) => s.name === 'Storefront');
+    expect(entry).toMatchObject({ kind: 'ecs', team: 'web', rollout: { type: 'canary', percentage: 10, intervalMinutes: 5 } });
+    expect(entry.rollout.rollbackAlarms).toEqual(web.alarms.map(id));
+    const adminEntry = template.Metadata[CATALOG_METADATA_KEY].services.find((s: any) => s.name === 'Admin');
+    expect(adminEntry.rollout).toEqual(expect.objectContaining({ type: 'rolling' }));
+  });
+
+  test('the readiness report shows ECS\'s native canary with its rollback alarms and the circuit breaker', () => {
+    const report = analyzeAssembly([{ stackName: 'Shop', template, region: 'us-east-1' }]);
+    const service = report.stacks[0].services.find((s) => s.name === 'Storefront')!;
+    expect(service.deployment).toMatchObject({
+      applicable: true, rolloutType: 'canary', percentage: 10, intervalMinutes: 5, rollbackOnAlarm: true, circuitBreaker: true,
+      strategy: 'canary: 10% for 5 min, then 100% with circuit breaker',
+    });
+    expect(service.deployment.deploymentGroup).toBeUndefined();
+    expect(service.deployment.rollbackAlarms).toHaveLength(7);
+    const admin = report.stacks[0].services.find((s) => s.name === 'Admin')!;
+    expect(admin.deployment).toMatchObject({ rolloutType: 'rolling', strategy: 'rolling update with circuit breaker', rollbackOnAlarm: true });
+  });
+});
+
+/** A pattern's values as EventBridge sees them: the service's and cluster's references replaced by deployed ones. */
+function deployed(value: any, refs: Record<string, string>): any {
+  if (Array.isArray(value)) return value.map((v) => deployed(v, refs));
+  if (value && typeof value === 'object') {
+    if ('Ref' in value) return refs[value.Ref];
+    if ('Fn::GetAtt' in value) return refs[value['Fn::GetAtt'].join('.')];
+    if ('Fn::Join' in value) return value['Fn::Join'][1].map((v: any) => deployed(v, refs)).join(value['Fn::Join'][0]);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deployed(v, refs)]));
+  }
+  return value;
+}
+
+describe('responses: diagnostics on unhealthy, failed deployments and tasks dying; changes behind approval; IAM scoped to this service', () => {
+  const FIXTURES = ['ecs-deployment-state-change-failed.json', 'ecs-task-state-change-stopped.json', 'ecs-task-state-change-running.json',
+    'cloudwatch-alarm-state-change-single-metric.json', 'codedeploy-deployment-state-change-failure.json', 'health-event.json'];
+  // The sample events' service (servicetest in cluster default) and cluster (FargateCluster), as if ours were deployed with those names.
+  const refs = {
+    [id(web.service)]: 'arn:aws:ecs:us-west-2:111122223333:service/default/servicetest',
+    [`${id(web.service)}.Name`]: 'servicetest',
+    [`${id(net.cluster)}.Arn`]: 'arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster',
+  };
+  const matched = (rule: any) => FIXTURES.filter((f) => {
+    const event = fixtureEvent(f);
+    // Real stopped events carry a stop code (the published sample has none) and the task's service group.
+    if (f === 'ecs-task-state-change-stopped.json') Object.assign(event.detail, { group: 'service:servicetest', stopCode: 'EssentialContainerExited' });
+    return matches(deployed(props(rule).EventPattern, refs), event);
+  });
+
+  test('the runbooks: diagnostics first (started by three rules), then rollback, force-new-deployment and scale-out, behind approval', () => {
+    expect(web.runbooks.map((r) => r.node.id)).toEqual(['EcsDiagnostics', 'EcsRollback', 'EcsForceNewDeployment', 'EcsScaleOut']);
+    expect(web.responseRules).toHaveLength(3);
+    for (const rule of web.responseRules) expect(flat(props(rule).Targets[0].Arn)).toContain(id(web.runbooks[0].document));
+    for (const runbook of web.runbooks.slice(1)) {
+      expect(JSON.stringify(props(runbook.document).Content)).toContain('"action":"aws:approve"');
+    }
+    const [, deploymentFailed, taskStopped] = web.responseRules;
+    expect(matched(deploymentFailed)).toEqual(['ecs-deployment-state-change-failed.json']);
+    expect(matched(taskStopped)).toEqual(['ecs-task-state-change-stopped.json']);
+    const other = fixtureEvent('ecs-deployment-state-change-failed.json');
+    other.resources = ['arn:aws:ecs:us-west-2:111122223333:service/default/another'];
+    expect(matches(deployed(props(deploymentFailed).EventPattern, refs), other)).toBe(false);
+    const diagnostics = JSON.stringify(props(web.runbooks[0].document).Content);
+    for (const call of ['describe_services', 'list_tasks', 'describe_tasks', 'stopCode', 'filter_log_events', "'events'", 'deployments']) {
+      expect(diagnostics).toContain(call);
+    }
+    expect(diagnostics).toContain('"Api":"CreateOpsItem"');
+  });
+
+  test('each runbook\'s role acts on this cluster\'s services, tasks (task/<cluster>/*), log group and task roles only', () => {
+    const allowed = new Set([id(web.service), id(rolling.service), id(linear.service)]);
+    for (const runbook of web.runbooks) {
+      const policy = Object.values(resources).find((r: any) => r.Type === 'AWS::IAM::Policy'
+        && r.Properties.Roles[0].Ref === id(runbook.role)) as any;
+      for (const s of policy.Properties.PolicyDocument.Statement) {
+        const actions = [s.Action].flat();
+        const targets = [s.Resource].flat().map(flat);
+        if (targets.includes('*')) {
+          expect(actions.every((a: string) => a === 'ssm:CreateOpsItem' || (a === 'ecs:ListTasks' && s.Condition.ArnEquals['ecs:cluster']))).toBe(true);
+        } else if (actions.some((a: string) => a.startsWith('ecs:Describe') || a === 'ecs:UpdateService')) {
+          for (const t of targets) {
+            expect(allowed.has(t.replace(/^<|>$/g, '')) || t === `arn:<AWS::Partition>:ecs:us-east-1:123456789012:task/<${id(net.cluster)}>/*`).toBe(true);
+          }
+        }
+      }
+    }
+    const rollbackPolicy = JSON.stringify(Object.values(resources).find((r: any) => r.Type === 'AWS::IAM::Policy'
+      && r.Properties.Roles[0].Ref === id(web.runbooks[1].role)));
+    expect(rollbackPolicy).toContain('iam:PassRole');
+    expect(rollbackPolicy).toContain(id(web.taskDefinition.taskRole));
+  });
+
+  test('Triggers.ecsDeploymentFailed matches its service\'s failed deployment and not other ECS or CodeDeploy events', () => {
+    const s = strictStack('Other');
+    const service = ecs.FargateService.fromFargateServiceAttributes(s, 'Svc', {
+      serviceArn: 'arn:aws:ecs:us-west-2:111122223333:service/default/servicetest',
+      cluster: ecs.Cluster.fromClusterArn(s, 'C', 'arn:aws:ecs:us-west-2:111122223333:cluster/default'),
+    });
+    const rule = new events.Rule(s, 'Rule', { eventPattern: Triggers.ecsDeploymentFailed(service) });
+    const pattern = Template.fromStack(s).toJSON().Resources[s.getLogicalId(rule.node.defaultChild as events.CfnRule)].Properties.EventPattern;
+    expect(FIXTURES.filter((f) => matches(pattern, fixtureEvent(f)))).toEqual(['ecs-deployment-state-change-failed.json']);
+    const stoppedOnPurpose = fixtureEvent('ecs-task-state-change-stopped.json');
+    Object.assign(stoppedOnPurpose.detail, { group: 'service:servicetest', stopCode: 'ServiceSchedulerInitiated' });
+    expect(matches(deployed(props(web.responseRules[2]).EventPattern, refs), stoppedOnPurpose)).toBe(false);
+  });
+});
+
+describe('bad props throw at synth, naming the prop', () => {
+  const build = (p: Partial<OperationalFargateServiceProps>) => () => fargate(strictStack(), 'Web', p);
+
+  test.each([
+    ['rollout', { rollout: RolloutStrategy.canary({ percentage: 10, interval: Duration.minutes(1441) }) }, /invalid `rollout`: ECS bakes each step at most 1440 minutes/],
+    ['rollout', { rollout: RolloutStrategy.linear({ percentage: 2, interval: Duration.minutes(1) }) }, /invalid `rollout`: an ECS linear step moves at least 3%/],
+    ['desiredCount', { desiredCount: 0 }, /Web: invalid `desiredCount`: a canary: 10% for 5 min, then 100% rollout moves traffic to new tasks/],
+    ['desiredCount', { desiredCount: 1.5 }, /Web: invalid `desiredCount`: must be a whole number of tasks/],
+    ['desiredCount', { desiredCount: Token.asNumber({ Ref: 'Count' }) }, /Web: invalid `desiredCount`: must be a literal number/],
+    ['errorRateThreshold', { errorRateThreshold: 0 }, /Web: invalid `errorRateThreshold`: must be greater than 0/],
+    ['latencyThreshold', { latencyThreshold: Duration.millis(0) }, /Web: invalid `latencyThreshold`: must be greater than 0/],
+    ['latencyThreshold', { latencyThreshold: Duration.seconds(Token.asNumber({ Ref: 'L' })) }, /Web: invalid `latencyThreshold`: must be a literal duration/],
+    ['unhealthyTaskThreshold', { unhealthyTaskThreshold: -1 }, /Web: invalid `unhealthyTaskThreshold`: must be greater than 0/],
+    ['cpuThreshold', { cpuThreshold: 101 }, /Web: invalid `cpuThreshold`: is a percentage of CPU and must be at most 100/],
+    ['containerPort', { containerPort: 70_000 }, /Web: invalid `containerPort`: must be a whole number of port from 1 to 65535/],
+    ['listenerPriority', { listenerPriority: 0 }, /Web: invalid `listenerPriority`/],
+    ['taskDefinition', { taskDefinition: new ecs.FargateTaskDefinition(strictStack('T'), 'T') }, /invalid `taskDefinition`: give exactly one of image and taskDefinition/],
+    ['additionalRollbackAlarms', { additionalRollbackAlarms: [] as any }, null],
+  ])('%s', (_prop, p, message) => {
+    if (message) expect(build(p as any)).toThrow(message);
+    else expect(build(p as any)).not.toThrow();
+  });
+
+  test('the RolloutStrategy factories reject a percentage outside 1-99 and a bake time over ECS\'s 1440 minutes', () => {
+    expect(() => RolloutStrategy.canary({ percentage: 100, interval: Duration.minutes(5) })).toThrow(/RolloutStrategy.canary: invalid `percentage`/);
+    expect(() => RolloutStrategy.canary({ percentage: 0, interval: Duration.minutes(5) })).toThrow(/invalid `percentage`/);
+    expect(() => RolloutStrategy.blueGreen({ bakeTime: Duration.minutes(1441) }))
+      .toThrow(/RolloutStrategy.blueGreen: invalid `bakeTime`: must be a whole number of minutes from 0 to 1440/);
+    expect(() => RolloutStrategy.canary({ percentage: 10, interval: Duration.minutes(5), bakeTime: Duration.seconds(30) })).toThrow(/invalid `bakeTime`/);
+  });
+
+  test('a Lambda function rejects an ECS-only rollout, naming `rollout`', () => {
+    const s = strictStack();
+    expect(() => new OperationalFunction(s, 'A', { lambdaFunction: plainFunction(s, 'Fn1'), rollout: RolloutStrategy.blueGreen() }))
+      .toThrow(/invalid `rollout`: blue\/green: all at once, previous revision kept 5 min is an ECS strategy/);
+    expect(() => new OperationalFunction(s, 'B', { lambdaFunction: plainFunction(s, 'Fn2'), rollout: RolloutStrategy.rolling() })).toThrow(/invalid `rollout`/);
+    expect(() => new OperationalFunction(s, 'C', {
+      lambdaFunction: plainFunction(s, 'Fn3'), rollout: RolloutStrategy.canary({ percentage: 10, interval: Duration.minutes(5), bakeTime: Duration.minutes(1) }),
+    })).toThrow(/invalid `rollout`: a bakeTime is for ECS services/);
+  });
+});
+
+describe('OperationalFargateService: random props (fast-check)', () => {
+  interface FargateCase {
+    readonly desiredCount: number;
+    readonly containerPort: number;
+    readonly listenerPriority: number;
+    readonly errorRateThreshold: number;
+    readonly cpuThreshold: number;
+    readonly latencyMs: number;
+    readonly unhealthyTaskThreshold: number;
+    readonly rollout: RolloutStrategy;
+  }
+  const minutes = (max: number) => fc.integer({ min: 1, max }).map((m) => Duration.minutes(m));
+  const bake = fc.option(fc.integer({ min: 0, max: 1440 }).map((m) => Duration.minutes(m)), { nil: undefined });
+  const ecsRollout = fc.oneof(
+    fc.record({ percentage: fc.integer({ min: 1, max: 99 }), interval: minutes(1440), bakeTime: bake }).map((o) => RolloutStrategy.canary(o)),
+    fc.record({ percentage: fc.integer({ min: 3, max: 99 }), interval: minutes(1440), bakeTime: bake }).map((o) => RolloutStrategy.linear(o)),
+    bake.map((bakeTime) => RolloutStrategy.blueGreen({ bakeTime })),
+    fc.constant(RolloutStrategy.allAtOnce()),
+    fc.constant(RolloutStrategy.rolling()),
+  );
+  const percent = fc.double({ min: 0.01, max: 100, noNaN: true });
+  const valid: fc.Arbitrary<FargateCase> = fc.record({
+    desiredCount: fc.integer({ min: 1, max: 20 }),
+    containerPort: fc.integer({ min: 1, max: 65_535 }),
+    listenerPriority: fc.integer({ min: 1, max: 50_000 }),
+    errorRateThreshold: percent,
+    cpuThreshold: percent,
+    latencyMs: fc.integer({ min: 1, max: 60_000 }),
+    unhealthyTaskThreshold: fc.integer({ min: 1, max: 10 }),
+    rollout: ecsRollout,
+  });
+  const bad = (prop: string, values: fc.Arbitrary<any>, patch: (v: any) => Partial<FargateCase>) => values.map((v) => ({ prop, patch: patch(v) }));
+  const invalid = fc.tuple(valid, fc.oneof(
+    bad('desiredCount', fc.constantFrom(-1, 1.5, NaN), (v) => ({ desiredCount: v })),
+    bad('desiredCount', fc.constant(0), (v) => ({ desiredCount: v, rollout: RolloutStrategy.DEFAULT })),
+    bad('containerPort', fc.constantFrom(0, 65_536, 80.5), (v) => ({ containerPort: v })),
+    bad('listenerPriority', fc.constantFrom(0, 50_001, 2.5), (v) => ({ listenerPriority: v })),
+    bad('errorRateThreshold', fc.oneof(fc.constantFrom(0, -5, 100.5), fc.double({ min: 101, max: 1e6, noNaN: true })), (v) => ({ errorRateThreshold: v })),
+    bad('cpuThreshold', fc.constantFrom(0, 150), (v) => ({ cpuThreshold: v })),
+    bad('latencyThreshold', fc.constantFrom(0, NaN), (v) => ({ latencyMs: v })),
+    bad('unhealthyTaskThreshold', fc.constantFrom(0, -2), (v) => ({ unhealthyTaskThreshold: v })),
+    bad('rollout', fc.integer({ min: 1441, max: 2880 }), (v) => ({ rollout: RolloutStrategy.canary({ percentage: 10, interval: Duration.minutes(v) }) })),
+    bad('rollout', fc.integer({ min: 1, max: 2 }), (v) => ({ rollout: RolloutStrategy.linear({ percentage: v, interval: Duration.minutes(1) }) })),
+  )).map(([c, m]) => ({ props: { ...c, ...m.patch }, prop: m.prop }));
+
+  const build = (c: FargateCase) => fargate(strictStack(), 'Web', {
+    desiredCount: c.desiredCount, containerPort: c.containerPort, listenerPriority: c.listenerPriority, errorRateThreshold: c.errorRateThreshold,
+    cpuThreshold: c.cpuThreshold, latencyThreshold: Duration.millis(c.latencyMs), unhealthyTaskThreshold: c.unhealthyTaskThreshold, rollout: c.rollout,
+  });
+
+  test('valid props build: two target groups unless rolling, the running-tasks alarm at the desired count', () => {
+    fc.assert(fc.property(valid, (c) => {
+      const svc = build(c);
+      expect(svc.targetGroups).toHaveLength(c.rollout.rolloutType === 'ROLLING' ? 1 : 2);
+      expect(svc.alarms).toHaveLength(7);
+      expect(svc.detectionTime.toSeconds()).toBe(180);
+    }), runs(12));
+  });
+
+  test('one invalid field throws at synth, naming that prop', () => {
+    fc.assert(fc.property(invalid, ({ props: c, prop }) => {
+      expect(() => build(c)).toThrow(invalidPropError(prop));
+    }), runs(25));
+  });
+});
