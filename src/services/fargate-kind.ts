@@ -71,7 +71,10 @@ export class FargateServiceKind implements IServiceKind {
     const r = createFargateResources(service, this.options, this.deployment, this.desiredCount, shiftsTraffic(this.rollout));
     this._resources = r;
     const signals = ecsSignals({
-      service: r.service, targetGroup: r.blue, alternateTargetGroup: r.green, loadBalancer: this.options.listener.loadBalancer,
+      service: r.service,
+      targetGroup: r.blue,
+      alternateTargetGroup: r.green,
+      loadBalancer: this.options.listener.loadBalancer,
       desiredCount: this.desiredCount > 0 ? this.desiredCount : undefined,
     }, context.period);
     this.signals = signals;
@@ -94,11 +97,16 @@ export class FargateServiceKind implements IServiceKind {
     RunbookLibrary.allowEcsLogs(diagnostics, logGroupName);
     RunbookLibrary.allowEcsTaskRoles(rollback, taskDefinition);
     const parameters = (trigger: string) => ({
-      Cluster: [ecsService.cluster.clusterName], Service: [ecsService.serviceName], LogGroupName: [logGroupName],
-      ServiceName: [this.serviceName], Trigger: [trigger],
+      Cluster: [ecsService.cluster.clusterName],
+      Service: [ecsService.serviceName],
+      LogGroupName: [logGroupName],
+      ServiceName: [this.serviceName],
+      Trigger: [trigger],
     });
     const on = (id: string, what: string, eventPattern: events.EventPattern) => this.extraRules.push(new RunbookTrigger(service, id, {
-      runbook: diagnostics, eventPattern, parameters: parameters(what),
+      runbook: diagnostics,
+      eventPattern,
+      parameters: parameters(what),
       description: `Starts the ${diagnostics.node.id} runbook when ${what} (${this.serviceName})`,
     }).rule);
     on('OnDeploymentFailed', 'ECS reports SERVICE_DEPLOYMENT_FAILED', Triggers.ecsDeploymentFailed(ecsService));

@@ -25,8 +25,13 @@ function network(stack: Stack) {
 
 function fargate(stack: Stack, id: string, props: Partial<OperationalFargateServiceProps> = {}, net = network(stack)) {
   return new OperationalFargateService(stack, id, {
-    cluster: net.cluster, listener: net.listener, image: IMAGE, containerPort: 8080,
-    assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, ...props,
+    cluster: net.cluster,
+    listener: net.listener,
+    image: IMAGE,
+    containerPort: 8080,
+    assignPublicIp: true,
+    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    ...props,
   });
 }
 
@@ -38,7 +43,10 @@ const rolling = fargate(stack, 'Admin', { rollout: RolloutStrategy.rolling(), li
 const ownTask = new ecs.FargateTaskDefinition(stack, 'OwnTask');
 ownTask.addContainer('api', { image: IMAGE, portMappings: [{ containerPort: 8080 }], logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'api' }) });
 const linear = fargate(stack, 'Api', {
-  taskDefinition: ownTask, image: undefined, containerPort: undefined, listenerPriority: 3,
+  taskDefinition: ownTask,
+  image: undefined,
+  containerPort: undefined,
+  listenerPriority: 3,
   rollout: RolloutStrategy.linear({ percentage: 20, interval: Duration.minutes(2), bakeTime: Duration.minutes(10) }),
 }, net);
 const template = Template.fromStack(stack).toJSON();
@@ -64,8 +72,11 @@ describe('OperationalFargateService: ECS\'s own canary, rolled back by alarms an
 
   test('linear and rolling select ECS\'s LINEAR and ROLLING; rolling has one target group and no traffic shifting', () => {
     expect(props(linear.service).DeploymentConfiguration).toMatchObject({
-      Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 }, BakeTimeInMinutes: 10,
-      DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Enable: true, Rollback: true },
+      Strategy: 'LINEAR',
+      LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 },
+      BakeTimeInMinutes: 10,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      Alarms: { Enable: true, Rollback: true },
     });
     const config = props(rolling.service).DeploymentConfiguration;
     expect(config).toMatchObject({ Strategy: 'ROLLING', DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Rollback: true } });
@@ -81,8 +92,14 @@ describe('OperationalFargateService: ECS\'s own canary, rolled back by alarms an
     expect(lb.AdvancedConfiguration.AlternateTargetGroupArn).toEqual({ Ref: id(green) });
     expect(lb.AdvancedConfiguration.ProductionListenerRule).toEqual({ Ref: id(web.listenerRule) });
     const roleId = lb.AdvancedConfiguration.RoleArn['Fn::GetAtt'][0];
-    expect(props(web.listenerRule).Actions).toEqual([{ Type: 'forward', ForwardConfig: { TargetGroups: [
-      { TargetGroupArn: { Ref: id(blue) }, Weight: 100 }, { TargetGroupArn: { Ref: id(green) }, Weight: 0 }] } }]);
+    expect(props(web.listenerRule).Actions).toEqual([{
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: { Ref: id(blue) }, Weight: 100 }, { TargetGroupArn: { Ref: id(green) }, Weight: 0 },
+        ],
+      },
+    }]);
     const role = resources[roleId].Properties;
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'ecs.amazonaws.com' });
@@ -175,7 +192,12 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
     const report = analyzeAssembly([{ stackName: 'Shop', template, region: 'us-east-1' }]);
     const service = report.stacks[0].services.find((s) => s.name === 'Storefront')!;
     expect(service.deployment).toMatchObject({
-      applicable: true, rolloutType: 'canary', percentage: 10, intervalMinutes: 5, rollbackOnAlarm: true, circuitBreaker: true,
+      applicable: true,
+      rolloutType: 'canary',
+      percentage: 10,
+      intervalMinutes: 5,
+      rollbackOnAlarm: true,
+      circuitBreaker: true,
       strategy: 'canary: 10% for 5 min, then 100% with circuit breaker',
     });
     expect(service.deployment.deploymentGroup).toBeUndefined();
@@ -359,8 +381,14 @@ describe('OperationalFargateService: random props (fast-check)', () => {
   )).map(([c, m]) => ({ props: { ...c, ...m.patch }, prop: m.prop }));
 
   const build = (c: FargateCase) => fargate(strictStack(), 'Web', {
-    desiredCount: c.desiredCount, containerPort: c.containerPort, listenerPriority: c.listenerPriority, errorRateThreshold: c.errorRateThreshold,
-    cpuThreshold: c.cpuThreshold, latencyThreshold: Duration.millis(c.latencyMs), unhealthyTaskThreshold: c.unhealthyTaskThreshold, rollout: c.rollout,
+    desiredCount: c.desiredCount,
+    containerPort: c.containerPort,
+    listenerPriority: c.listenerPriority,
+    errorRateThreshold: c.errorRateThreshold,
+    cpuThreshold: c.cpuThreshold,
+    latencyThreshold: Duration.millis(c.latencyMs),
+    unhealthyTaskThreshold: c.unhealthyTaskThreshold,
+    rollout: c.rollout,
   });
 
   test('valid props build: two target groups unless rolling, the running-tasks alarm at the desired count', () => {
