@@ -69,19 +69,37 @@ export interface EcsSignals {
   readonly memory: cloudwatch.IMetric;
 }
 
-/** One target group's metrics, by role, under ids unique to it (`suffix`). */
-function groupSignals(group: elbv2.IApplicationTargetGroup, period: Duration, suffix: string) {
+/**
+ * One target group's metrics, by role. A group of a blue/green pair names its load balancer by
+ * the balancer's own full name: the group's `metrics` parse it out of a listener ARN in every
+ * metric, which costs about 300 template bytes each.
+ */
+function groupSignals(group: elbv2.IApplicationTargetGroup, period: Duration, suffix: string, loadBalancer?: elbv2.IApplicationLoadBalancer) {
   const m = group.metrics;
+  const direct = loadBalancer && group instanceof elbv2.ApplicationTargetGroup ? (metricName: string, options: cloudwatch.MetricOptions) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/ApplicationELB',
+      metricName,
+      dimensionsMap: { LoadBalancer: loadBalancer.loadBalancerFullName, TargetGroup: group.targetGroupFullName },
+      ...options,
+    }) : undefined;
   const sum = { period, statistic: cloudwatch.Stats.SUM };
-  const latency = (p: number) => m.targetResponseTime({ period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}${suffix}` });
+  const latency = (p: number) => {
+    const options = { period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}${suffix}` };
+    return direct ? direct('TargetResponseTime', options) : m.targetResponseTime(options);
+  };
+  const requests = { ...sum, label: `requests${suffix}` };
+  const errors = { ...sum, label: `target 5XX${suffix}` };
+  const healthy = { period, statistic: cloudwatch.Stats.MINIMUM, label: `healthy tasks${suffix}` };
+  const unhealthy = { period, statistic: cloudwatch.Stats.MAXIMUM, label: `unhealthy tasks${suffix}` };
   return {
-    requests: m.requestCount({ ...sum, label: `requests${suffix}` }),
-    errors: m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { ...sum, label: `target 5XX${suffix}` }),
+    requests: direct ? direct('RequestCount', requests) : m.requestCount(requests),
+    errors: direct ? direct(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, errors) : m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, errors),
     p50: latency(50),
     p90: latency(90),
     p99: latency(99),
-    healthy: m.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM, label: `healthy tasks${suffix}` }),
-    unhealthy: m.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM, label: `unhealthy tasks${suffix}` }),
+    healthy: direct ? direct('HealthyHostCount', healthy) : m.healthyHostCount(healthy),
+    unhealthy: direct ? direct('UnHealthyHostCount', unhealthy) : m.unhealthyHostCount(unhealthy),
   };
 }
 
@@ -108,7 +126,8 @@ function worse(id: string, blue: cloudwatch.IMetric, green: cloudwatch.IMetric, 
  */
 export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSignals {
   const sum = { period, statistic: cloudwatch.Stats.SUM };
-  const blue = groupSignals(target.targetGroup, period, target.alternateTargetGroup ? ' (blue)' : '');
+  const pairedWith = target.alternateTargetGroup ? target.loadBalancer : undefined;
+  const blue = groupSignals(target.targetGroup, period, pairedWith ? ' (blue)' : '', pairedWith);
   const balancerRequests = target.loadBalancer.metrics.requestCount(sum);
   const loadBalancerErrors = target.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { ...sum, label: 'load balancer 5XX' });
   const rate = (g: typeof blue, label: string, ids = ['targetErrors', 'requests']) =>
@@ -141,7 +160,7 @@ export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSigna
       unhealthyTasks: blue.unhealthy,
     };
   }
-  const green = groupSignals(target.alternateTargetGroup, period, ' (green)');
+  const green = groupSignals(target.alternateTargetGroup, period, ' (green)', pairedWith);
   return {
     ...shared,
     requests: both('requests', blue.requests, green.requests, period, 'requests'),
