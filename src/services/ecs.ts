@@ -76,13 +76,12 @@ export interface EcsSignals {
  */
 function groupSignals(group: elbv2.IApplicationTargetGroup, period: Duration, suffix: string, loadBalancer?: elbv2.IApplicationLoadBalancer) {
   const m = group.metrics;
-  const direct = loadBalancer && group instanceof elbv2.ApplicationTargetGroup ? (metricName: string, options: cloudwatch.MetricOptions) =>
-    new cloudwatch.Metric({
-      namespace: 'AWS/ApplicationELB',
-      metricName,
-      dimensionsMap: { LoadBalancer: loadBalancer.loadBalancerFullName, TargetGroup: group.targetGroupFullName },
-      ...options,
-    }) : undefined;
+  const named = loadBalancer instanceof elbv2.ApplicationLoadBalancer && group instanceof elbv2.ApplicationTargetGroup;
+  const dimensionsMap: cloudwatch.DimensionsMap = named
+    ? { LoadBalancer: loadBalancer.loadBalancerFullName, TargetGroup: group.targetGroupFullName } : {};
+  const direct = named
+    ? (metricName: string, options: cloudwatch.MetricOptions) => new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName, dimensionsMap, ...options })
+    : undefined;
   const sum = { period, statistic: cloudwatch.Stats.SUM };
   const latency = (p: number) => {
     const options = { period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}${suffix}` };

@@ -1,11 +1,13 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
+import { NagRuleCompliance } from 'cdk-nag';
 import * as fc from 'fast-check';
 import { OperationalFargateService, OperationalFargateServiceProps, OperationalFunction, RolloutStrategy, Triggers } from '../../src';
+import { SafeDeployment } from '../../src/checks/rules';
 import { CATALOG_METADATA_KEY } from '../../src/core/catalog';
 import { analyzeAssembly } from '../../src/report/analyze';
 import { invalidPropError, runs } from '../support/arbitraries';
@@ -148,7 +150,11 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
 
   test('every target-group alarm reads both groups (ECS swaps them each deployment); every period is 60 s, 2 of 3', () => {
     const both = new Set(web.targetGroups.map(id));
-    for (const signal of ['errors', 'latency', 'unhealthy-tasks', 'running-tasks']) expect(groupsRead(alarm(signal))).toEqual(both);
+    for (const signal of ['errors', 'latency', 'unhealthy-tasks', 'running-tasks']) {
+      expect(groupsRead(alarm(signal))).toEqual(both);
+      // The load balancer is named by its full name, not parsed out of the listener's ARN in every metric.
+      expect(JSON.stringify(alarm(signal))).not.toContain('Fn::Split');
+    }
     for (const a of web.alarms.map(props)) {
       expect(a).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
       const periods = a.Period ? [a.Period] : a.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period);
@@ -188,7 +194,7 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
     expect(adminEntry.rollout).toEqual(expect.objectContaining({ type: 'rolling' }));
   });
 
-  test('the readiness report shows ECS\'s native canary with its rollback alarms and the circuit breaker', () => {
+  test('the readiness report shows ECS\'s native canary with its rollback alarms and the circuit breaker; OPEX-SafeDeployment passes it', () => {
     const report = analyzeAssembly([{ stackName: 'Shop', template, region: 'us-east-1' }]);
     const service = report.stacks[0].services.find((s) => s.name === 'Storefront')!;
     expect(service.deployment).toMatchObject({
@@ -202,6 +208,7 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
     });
     expect(service.deployment.deploymentGroup).toBeUndefined();
     expect(service.deployment.rollbackAlarms).toHaveLength(7);
+    expect(SafeDeployment(web.service.node.defaultChild as CfnResource)).toBe(NagRuleCompliance.COMPLIANT);
     const admin = report.stacks[0].services.find((s) => s.name === 'Admin')!;
     expect(admin.deployment).toMatchObject({ rolloutType: 'rolling', strategy: 'rolling update with circuit breaker', rollbackOnAlarm: true });
   });
