@@ -6,7 +6,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import { NagRuleCompliance } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { OperationalFargateService, OperationalFargateServiceProps, OperationalFunction, RolloutStrategy, Triggers } from '../../src';
+import {
+  MockAwsEnvironment, OperationalFargateService, OperationalFargateServiceProps, OperationalFunction, RolloutStrategy, RunbookSimulator,
+  SimulationStatus, Triggers,
+} from '../../src';
 import { SafeDeployment } from '../../src/checks/rules';
 import { CATALOG_METADATA_KEY } from '../../src/core/catalog';
 import { analyzeAssembly } from '../../src/report/analyze';
@@ -297,6 +300,47 @@ describe('responses: diagnostics on unhealthy, failed deployments and tasks dyin
     const stoppedOnPurpose = fixtureEvent('ecs-task-state-change-stopped.json');
     Object.assign(stoppedOnPurpose.detail, { group: 'service:servicetest', stopCode: 'ServiceSchedulerInitiated' });
     expect(matches(deployed(props(web.responseRules[2]).EventPattern, refs), stoppedOnPurpose)).toBe(false);
+  });
+});
+
+describe('the ECS runbooks, simulated offline', () => {
+  const approver = ['arn:aws:iam::123456789012:role/OnCall'];
+
+  test('rollback: finds the previous revision, waits for approval, deploys it and waits; denied, it changes nothing', () => {
+    const aws = new MockAwsEnvironment()
+      .onScript('FindTarget', { Current: 'web:7', Target: 'web:6' })
+      .onApi('ecs', 'UpdateService', {})
+      .onApi('ecs', 'DescribeServices', { services: [{ deployments: [{ rolloutState: 'COMPLETED' }] }] })
+      .approveAll();
+    const result = RunbookSimulator.fromRunbook(web.runbooks[1]).run({ environment: aws, parameters: { Cluster: 'shop', Service: 'web', Approvers: approver } });
+    expect(result.status).toBe(SimulationStatus.SUCCESS);
+    expect(result.stepNames).toEqual(['FindTarget', 'Approve', 'RollBack', 'WaitForRollback']);
+    expect(aws.callsTo('ecs', 'UpdateService')[0].parameters).toMatchObject({ cluster: 'shop', service: 'web', taskDefinition: 'web:6' });
+    const denied = new MockAwsEnvironment().onScript('FindTarget', { Current: 'web:7', Target: 'web:6' }).deny('Approve');
+    const refused = RunbookSimulator.fromRunbook(web.runbooks[1]).run({ environment: denied, parameters: { Cluster: 'shop', Service: 'web', Approvers: approver } });
+    expect(refused.status).toBe(SimulationStatus.FAILED);
+    expect(denied.callsTo('ecs', 'UpdateService')).toEqual([]);
+  });
+
+  test('diagnostics: collects, then records an OpsItem; a failing collection records nothing', () => {
+    const parameters = { Cluster: 'shop', Service: 'web', LogGroupName: 'logs', ServiceName: 'Storefront' };
+    const aws = new MockAwsEnvironment()
+      .onScript('CollectDiagnostics', {
+        TaskDefinition: 'web:7',
+        Revisions: 'web:6, web:7',
+        Deployments: 'PRIMARY FAILED web:7: 0/2 tasks',
+        Events: 'none',
+        StoppedCount: 2,
+        StoppedTasks: '2 x EssentialContainerExited',
+        RecentErrorCount: 0,
+        RecentErrors: 'none',
+      })
+      .onApi('ssm', 'CreateOpsItem', { OpsItemId: 'oi-1' });
+    expect(RunbookSimulator.fromRunbook(web.runbooks[0]).run({ environment: aws, parameters }).status).toBe(SimulationStatus.SUCCESS);
+    expect(aws.callsTo('ssm', 'CreateOpsItem')[0].parameters.Description).toContain('2 x EssentialContainerExited');
+    const failing = new MockAwsEnvironment().failScript('CollectDiagnostics', 'AccessDenied');
+    expect(RunbookSimulator.fromRunbook(web.runbooks[0]).run({ environment: failing, parameters }).status).toBe(SimulationStatus.FAILED);
+    expect(failing.callsTo('ssm', 'CreateOpsItem')).toEqual([]);
   });
 });
 
