@@ -11,6 +11,7 @@ import { integerInRange, invalidProp } from '../core/validate';
 import { ecsDeploymentProps, rollBackOnAlarms, shiftsTraffic } from '../deployments/ecs-deployment';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
+import { AlarmSeverity } from '../observability/alarm-policy';
 import { RunbookLibrary } from '../runbooks/library';
 import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
@@ -20,6 +21,9 @@ export interface FargateKindOptions extends FargateResourceOptions, EcsThreshold
   readonly desiredCount?: number;
   readonly rollout?: RolloutStrategy;
 }
+
+/** Signals that warn rather than feed the health alarm. */
+const SATURATION = ['cpu', 'memory'];
 
 /** Default desired count: two tasks, so one can fail or be replaced while the other serves. */
 const DEFAULT_DESIRED_COUNT = 2;
@@ -121,7 +125,9 @@ export class FargateServiceKind implements IServiceKind {
   }
 
   public alarmSpecs(_service: Construct): SignalAlarmSpec[] {
-    return ecsAlarmSpecs(this.signals!, this.thresholds!, this.serviceName);
+    // Saturation is a warning (a ticket, by default an OpsItem), not a page: users feel it through errors and latency.
+    return ecsAlarmSpecs(this.signals!, this.thresholds!, this.serviceName)
+      .map((spec) => SATURATION.includes(spec.signal) ? { ...spec, severity: AlarmSeverity.WARNING } : spec);
   }
 
   public rollOut(service: Construct, request: ServiceRolloutRequest): IConstruct {

@@ -41,8 +41,8 @@ describe('OperationalFargateService: ECS\'s own canary, rolled back by alarms an
       Alarms: { Enable: true, Rollback: true },
     });
     expect(config.Alarms.AlarmNames).toEqual(web.alarms.map((a) => props(a).AlarmName));
-    expect(config.Alarms.AlarmNames).toEqual(['errors', 'lb-errors', 'latency', 'unhealthy-tasks', 'running-tasks', 'cpu', 'memory']
-      .map((s) => `Shop-Storefront-${s}-info`));
+    expect(config.Alarms.AlarmNames).toEqual([...['errors', 'lb-errors', 'latency', 'unhealthy-tasks', 'running-tasks'].map((s) => `Shop-Storefront-${s}-info`),
+      'Shop-Storefront-cpu-warning', 'Shop-Storefront-memory-warning']);
     expect(props(web.service).DeploymentController).toEqual({ Type: 'ECS' });
   });
 
@@ -118,7 +118,7 @@ function evaluate(alarm: any, values: Record<string, number | undefined>): numbe
 }
 
 describe('golden signals on both target groups, 1-minute periods, an outage detected within 180 s', () => {
-  const alarm = (signal: string) => props(web.alarms.find((a) => props(a).AlarmName === `Shop-Storefront-${signal}-info`)!);
+  const alarm = (signal: string) => props(web.alarms.find((a) => props(a).AlarmName.startsWith(`Shop-Storefront-${signal}-`))!);
   const groupsRead = (a: any) => new Set(a.Metrics.filter((m: any) => m.MetricStat?.Metric.Namespace === 'AWS/ApplicationELB')
     .flatMap((m: any) => m.MetricStat.Metric.Dimensions).filter((d: any) => d.Name === 'TargetGroup').map((d: any) => d.Value['Fn::GetAtt'][0]));
 
@@ -138,6 +138,9 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
     expect(web.detectionTime.toSeconds()).toBeLessThanOrEqual(180);
     expect(alarm('running-tasks')).toMatchObject({ Threshold: 2, ComparisonOperator: 'LessThanThreshold' });
     expect(alarm('cpu').Threshold).toBe(90);
+    // Saturation warns (an OpsItem by default) rather than pages.
+    expect(alarm('cpu').AlarmName).toBe('Shop-Storefront-cpu-warning');
+    expect(flat(alarm('memory').AlarmActions)).toContain(':opsitem:3');
     expect(JSON.stringify(alarm('cpu'))).toContain('"MetricName":"CPUUtilization","Namespace":"AWS/ECS"');
   });
 
@@ -158,7 +161,8 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
 
   test('one composite pages; an SLO and the dashboard section come through the composition; a catalog entry with the rollout', () => {
     const rule = props(web.healthAlarm).AlarmRule;
-    for (const a of web.alarms) expect(flat(rule)).toContain(id(a));
+    // Every info signal feeds it (whether warnings do is the composition's choice).
+    for (const a of web.alarms.filter((x) => props(x).AlarmName.endsWith('-info'))) expect(flat(rule)).toContain(id(a));
     expect(web.slo).toBeDefined();
     expect(flat(props(web.dashboard).DashboardBody)).toContain('Rollout: ECS canary: 10% for 5 min, then 100%');
     const entry = template.Metadata[CATALOG_METADATA_KEY].services.find((s: any) => s.name === 'Storefront');
