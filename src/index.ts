@@ -28,3 +28,5 @@ export type { DynamoDbDependencyOptions } from './services/dependencies';
 export * from './patterns/operational-api-props';
 export * from './patterns/operational-api';
 export * from './resilience';
+export * from './patterns/operational-fargate-service-props';
+export * from './patterns/operational-fargate-service';

@@ -4,13 +4,16 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalApi, OperationalFunction, OperationalService,
-  OperationsHub, RunbookLibrary, RunbookTrigger, ServiceDependency, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
+  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalApi, OperationalFargateService, OperationalFunction,
+  OperationalService, OperationsHub, RunbookLibrary, RunbookTrigger, ServiceDependency, ServiceLevelObjective, SloIndicator, SsmAutomationTarget,
+  SsmAutomationTargetProps,
 } from '../src';
 import { EcsServiceKind } from '../src/services/ecs-kind';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -26,6 +29,13 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   },
   OperationalFunctionWithSlo: (stack) => {
     new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn'), slo: { target: 99.9 } });
+  },
+  // The VPC, load balancer and listener are the user's (their findings are theirs); the cluster, service and the rest are cdk-opex's.
+  OperationalFargateService: (stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true })
+      .addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    new OperationalFargateService(stack, 'Storefront', { vpc, listener, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
   },
   ServiceLevelObjective: (stack) => {
     new ServiceLevelObjective(stack, 'Slo', {

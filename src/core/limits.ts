@@ -29,6 +29,10 @@ export class Limits {
   public static readonly ALARM_DESCRIPTION_CHARS = 1_024;
   /** Longest CodeDeploy time-based canary or linear interval, in minutes. */
   public static readonly CODEDEPLOY_INTERVAL_MINUTES = 2_880;
+  /** Longest ECS canary or linear step bake time, and blue/green bake time, in minutes (1 day). */
+  public static readonly ECS_BAKE_MINUTES = 1_440;
+  /** Smallest share of traffic an ECS linear step may move, in percent. */
+  public static readonly ECS_LINEAR_MIN_STEP_PERCENT = 3;
   /** How late a datapoint of an AWS service's 1-minute metric can be published, in seconds: no alarm sees a breach sooner. */
   public static readonly METRIC_PUBLISH_DELAY_SECONDS = 60;
   /** Actions one CloudWatch alarm may take per state (ALARM, OK, INSUFFICIENT_DATA). */

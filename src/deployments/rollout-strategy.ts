@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { Limits } from '../core/limits';
-import { integerInRange, wholeDuration } from '../core/validate';
+import { invalidProp, integerInRange, wholeDuration } from '../core/validate';
 
 /** How traffic moves to a new version. */
 export enum RolloutType {
@@ -11,15 +11,38 @@ export enum RolloutType {
   LINEAR = 'LINEAR',
   /** All traffic at once; the alarms can still roll it back. */
   ALL_AT_ONCE = 'ALL_AT_ONCE',
+  /** ECS only: new tasks beside the old, all traffic moved at once, the old kept for a bake time to roll back to. */
+  BLUE_GREEN = 'BLUE_GREEN',
+  /** ECS only: tasks replaced a few at a time, no traffic shifting (the opt-out); the circuit breaker and alarms still roll back. */
+  ROLLING = 'ROLLING',
 }
 
 /** Options of a canary or linear rollout. */
 export interface TrafficShiftOptions {
   /** Percentage of traffic moved in each step, 1 to 99. */
   readonly percentage: number;
-  /** Time between steps, in whole minutes from 1 to 2880 (2 days). */
+  /** Time between steps, in whole minutes from 1 to 2880 (2 days); ECS takes at most 1440 (1 day). */
   readonly interval: Duration;
+  /**
+   * ECS only: how long the previous revision keeps running after all traffic has moved, so
+   * an alarm can still roll back at once; whole minutes from 0 to 1440. A Lambda rollout rejects it.
+   * @default - Duration.minutes(5) on ECS
+   */
+  readonly bakeTime?: Duration;
 }
+
+/** Options of a blue/green rollout (ECS). */
+export interface BlueGreenOptions {
+  /**
+   * How long the previous revision keeps running after all traffic has moved, so an
+   * alarm can still roll back at once; whole minutes from 0 to 1440.
+   * @default Duration.minutes(5)
+   */
+  readonly bakeTime?: Duration;
+}
+
+/** Minutes ECS keeps the previous revision after a shift when no bake time is given: longer than the 3-minute detection. */
+const DEFAULT_BAKE_MINUTES = 5;
 
 /** CodeDeploy's predefined Lambda configurations, by their canary/linear shape. */
 const PREDEFINED: Record<string, codedeploy.ILambdaDeploymentConfig> = {
@@ -57,6 +80,16 @@ export class RolloutStrategy {
     return new RolloutStrategy(RolloutType.ALL_AT_ONCE);
   }
 
+  /** ECS only: start the new revision beside the old, move all traffic at once, keep the old for `bakeTime`. */
+  public static blueGreen(options: BlueGreenOptions = {}): RolloutStrategy {
+    return new RolloutStrategy(RolloutType.BLUE_GREEN, undefined, options.bakeTime, 'RolloutStrategy.blueGreen');
+  }
+
+  /** ECS only: replace tasks a few at a time with no traffic shifting (the opt-out); the circuit breaker and alarms still roll back. */
+  public static rolling(): RolloutStrategy {
+    return new RolloutStrategy(RolloutType.ROLLING);
+  }
+
   /** Canary, linear or all at once. */
   public readonly rolloutType: RolloutType;
   /**
@@ -69,17 +102,26 @@ export class RolloutStrategy {
    * @default - zero for all at once
    */
   public readonly interval: Duration;
+  /**
+   * ECS: how long the previous revision runs after all traffic has moved.
+   * @default - none given (ECS keeps it 5 minutes; zero for rolling)
+   */
+  public readonly bakeTime?: Duration;
   private readonly intervalMinutes: number;
 
-  private constructor(type: RolloutType, options?: TrafficShiftOptions) {
+  private constructor(type: RolloutType, options?: TrafficShiftOptions, bakeTime?: Duration, factoryName?: string) {
     this.rolloutType = type;
+    const factory = factoryName ?? `RolloutStrategy.${type === RolloutType.CANARY ? 'canary' : 'linear'}`;
+    const bake = bakeTime ?? options?.bakeTime;
+    if (bake !== undefined) {
+      this.bakeTime = Duration.minutes(wholeDuration(factory, 'bakeTime', bake, 'minutes', 0, Limits.ECS_BAKE_MINUTES));
+    }
     if (!options) {
       this.percentage = 100;
       this.intervalMinutes = 0;
       this.interval = Duration.minutes(0);
       return;
     }
-    const factory = `RolloutStrategy.${type === RolloutType.CANARY ? 'canary' : 'linear'}`;
     this.percentage = integerInRange(factory, 'percentage', options.percentage, 1, 99, 'percent');
     this.intervalMinutes = wholeDuration(factory, 'interval', options.interval, 'minutes', 1, Limits.CODEDEPLOY_INTERVAL_MINUTES);
     this.interval = Duration.minutes(this.intervalMinutes);
@@ -87,8 +129,19 @@ export class RolloutStrategy {
 
   /** A short id of the shape, e.g. `canary-10-5`. */
   public get key(): string {
-    return this.rolloutType === RolloutType.ALL_AT_ONCE ? 'all-at-once'
-      : `${this.rolloutType.toLowerCase()}-${this.percentage}-${this.intervalMinutes}`;
+    const bake = this.bakeTime ? `-bake-${this.bakeTime.toMinutes()}` : '';
+    switch (this.rolloutType) {
+      case RolloutType.ALL_AT_ONCE: return 'all-at-once';
+      case RolloutType.ROLLING: return 'rolling';
+      case RolloutType.BLUE_GREEN: return `blue-green${bake}`;
+      default: return `${this.rolloutType.toLowerCase()}-${this.percentage}-${this.intervalMinutes}${bake}`;
+    }
+  }
+
+  /** Minutes ECS keeps the previous revision after all traffic has moved (what `bakeTime` sets). */
+  public get bakeMinutes(): number {
+    if (this.rolloutType === RolloutType.ROLLING) return 0;
+    return this.bakeTime ? this.bakeTime.toMinutes() : DEFAULT_BAKE_MINUTES;
   }
 
   /** The strategy in words, for summaries and reports. */
@@ -98,6 +151,10 @@ export class RolloutStrategy {
         return `canary: ${this.percentage}% for ${this.intervalMinutes} min, then 100%`;
       case RolloutType.LINEAR:
         return `linear: +${this.percentage}% every ${this.intervalMinutes} min`;
+      case RolloutType.BLUE_GREEN:
+        return `blue/green: all at once, previous revision kept ${this.bakeMinutes} min`;
+      case RolloutType.ROLLING:
+        return 'rolling update (no traffic shifting)';
       default:
         return 'all at once';
     }
@@ -105,16 +162,29 @@ export class RolloutStrategy {
 
   /** @internal */
   public _predefinedLambdaConfig(): codedeploy.ILambdaDeploymentConfig | undefined {
+    this.lambdaCapable();
     return PREDEFINED[this.key];
   }
 
   /** @internal */
   public _trafficRouting(): codedeploy.TrafficRouting {
+    this.lambdaCapable();
     const options = { percentage: this.percentage, interval: Duration.minutes(this.intervalMinutes) };
     switch (this.rolloutType) {
       case RolloutType.CANARY: return codedeploy.TrafficRouting.timeBasedCanary(options);
       case RolloutType.LINEAR: return codedeploy.TrafficRouting.timeBasedLinear(options);
       default: return codedeploy.TrafficRouting.allAtOnce();
+    }
+  }
+
+  /** CodeDeploy shifts a Lambda alias by canary, linear or all at once, and has no bake time. */
+  private lambdaCapable(): void {
+    if (this.rolloutType === RolloutType.BLUE_GREEN || this.rolloutType === RolloutType.ROLLING) {
+      invalidProp('RolloutStrategy', 'rollout', `${this.describe()} is an ECS strategy; a Lambda function rolls out by `
+        + 'RolloutStrategy.canary, RolloutStrategy.linear or RolloutStrategy.allAtOnce (CodeDeploy)');
+    }
+    if (this.bakeTime) {
+      invalidProp('RolloutStrategy', 'rollout', 'a bakeTime is for ECS services; CodeDeploy has no bake time for a Lambda alias');
     }
   }
 }

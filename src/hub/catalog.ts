@@ -9,6 +9,8 @@ const CATALOG_ROLLOUT_TYPES: Record<RolloutType, string> = {
   [RolloutType.CANARY]: 'canary',
   [RolloutType.LINEAR]: 'linear',
   [RolloutType.ALL_AT_ONCE]: 'all-at-once',
+  [RolloutType.BLUE_GREEN]: 'blue-green',
+  [RolloutType.ROLLING]: 'rolling',
 };
 
 /** What the hub holds that its catalog lists. */
@@ -46,8 +48,9 @@ export function renderCatalog(sources: CatalogSources): unknown {
       signalAlarms: Object.fromEntries(Object.entries(s.signalAlarms).map(([signal, a]) => [signal, logicalId(a)])),
       rollout: s.rollout && s.deploymentGroup ? {
         type: CATALOG_ROLLOUT_TYPES[s.rollout.rolloutType],
-        ...(s.rollout.rolloutType === RolloutType.ALL_AT_ONCE ? {}
-          : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.interval.toMinutes() }),
+        ...(s.rollout.rolloutType === RolloutType.ALL_AT_ONCE || s.rollout.rolloutType === RolloutType.ROLLING ? {}
+          : s.rollout.rolloutType === RolloutType.BLUE_GREEN ? { intervalMinutes: s.rollout.bakeMinutes }
+            : { percentage: s.rollout.percentage, intervalMinutes: s.rollout.interval.toMinutes() }),
         deploymentGroup: logicalId(s.deploymentGroup),
         rollbackAlarms: s.rollbackAlarms.map(logicalId),
       } : undefined,

@@ -108,7 +108,8 @@ function deploymentEntry(model: StackModel, draft: ServiceDraft): ReadinessDeplo
   const rolloutType = fact && fact.mechanism !== 'none' ? fact.rolloutType : recorded?.type ?? fact?.rolloutType ?? 'all-at-once';
   const percentage = fact?.percentage ?? recorded?.percentage;
   const intervalMinutes = fact?.intervalMinutes ?? recorded?.intervalMinutes;
-  const group = fact?.deploymentGroup ?? recorded?.deploymentGroup;
+  // ECS deploys a service itself: the catalog's rollout names the service, which is no deployment group.
+  const group = fact?.deploymentGroup ?? (fact?.mechanism === 'ecs' ? undefined : recorded?.deploymentGroup);
   const r = draft.primary ? model.resource(draft.primary) : undefined;
   return {
     applicable: true,

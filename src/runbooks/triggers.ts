@@ -102,6 +102,16 @@ export class Triggers {
     };
   }
 
+  /** ECS reporting that a deployment of `service` failed (ECS then rolls it back, by circuit breaker or alarm). */
+  public static ecsDeploymentFailed(service: ecs.IBaseService): events.EventPattern {
+    return {
+      source: ['aws.ecs'],
+      detailType: ['ECS Deployment State Change'],
+      resources: [service.serviceArn],
+      detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+    };
+  }
+
   /**
    * An AWS Health event about this account's resources (not a public, region-wide
    * one), optionally for some services only (e.g. `EC2`, `LAMBDA`).

@@ -7,6 +7,7 @@ import { Limits } from '../core/limits';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { RunbookLibrary } from '../runbooks/library';
+import { faultActionIds } from '../resilience/faults';
 
 /** Threshold overrides an ECS service may give; each undefined one takes its default (ECS_DEFAULTS). */
 export interface EcsThresholdOverrides {
@@ -52,7 +53,7 @@ export class EcsServiceKind implements IServiceKind {
   public readonly kindName = ECS_KIND;
   public readonly metricResolution = Duration.seconds(Limits.AWS_METRIC_RESOLUTION_SECONDS);
   public readonly resourceDimensions = ['ClusterName', 'ServiceName', 'TargetGroup', 'LoadBalancer'];
-  public readonly faults: string[] = [];
+  public readonly faults = faultActionIds(ECS_KIND);
   private thresholds?: EcsThresholds;
   private signals?: EcsSignals;
   private serviceName = '';

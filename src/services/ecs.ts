@@ -44,6 +44,10 @@ export interface EcsServiceTarget {
   readonly service: ecs.BaseService;
   readonly targetGroup: elbv2.IApplicationTargetGroup;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The other target group of a blue/green pair: ECS swaps the two on each deployment, so every signal reads both. */
+  readonly alternateTargetGroup?: elbv2.IApplicationTargetGroup;
+  /** Tasks the service should run: healthy targets below it fire the running-tasks alarm. */
+  readonly desiredCount?: number;
 }
 
 /** The metrics an operator reads to judge an ECS service behind an ALB. */
@@ -59,23 +63,75 @@ export interface EcsSignals {
   readonly latencyP99: cloudwatch.IMetric;
   readonly healthyTasks: cloudwatch.IMetric;
   readonly unhealthyTasks: cloudwatch.IMetric;
+  /** Desired task count, when the service has one to compare healthy targets with. */
+  readonly desiredCount?: number;
   readonly cpu: cloudwatch.IMetric;
   readonly memory: cloudwatch.IMetric;
 }
 
-/** Golden signals of an ECS service, measured where users meet it: its target group and load balancer. */
-export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSignals {
-  const group = target.targetGroup.metrics;
+/**
+ * One target group's metrics, by role. A group of a blue/green pair names its load balancer by
+ * the balancer's own full name: the group's `metrics` parse it out of a listener ARN in every
+ * metric, which costs about 300 template bytes each.
+ */
+function groupSignals(group: elbv2.IApplicationTargetGroup, period: Duration, suffix: string, loadBalancer?: elbv2.IApplicationLoadBalancer) {
+  const m = group.metrics;
+  const named = loadBalancer instanceof elbv2.ApplicationLoadBalancer && group instanceof elbv2.ApplicationTargetGroup;
+  const dimensionsMap: cloudwatch.DimensionsMap = named
+    ? { LoadBalancer: loadBalancer.loadBalancerFullName, TargetGroup: group.targetGroupFullName } : {};
+  const direct = named
+    ? (metricName: string, options: cloudwatch.MetricOptions) => new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName, dimensionsMap, ...options })
+    : undefined;
   const sum = { period, statistic: cloudwatch.Stats.SUM };
-  const requests = group.requestCount({ ...sum, label: 'requests' });
-  const targetErrors = group.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { ...sum, label: 'target 5XX' });
+  const latency = (p: number) => {
+    const options = { period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}${suffix}` };
+    return direct ? direct('TargetResponseTime', options) : m.targetResponseTime(options);
+  };
+  const requests = { ...sum, label: `requests${suffix}` };
+  const errors = { ...sum, label: `target 5XX${suffix}` };
+  const healthy = { period, statistic: cloudwatch.Stats.MINIMUM, label: `healthy tasks${suffix}` };
+  const unhealthy = { period, statistic: cloudwatch.Stats.MAXIMUM, label: `unhealthy tasks${suffix}` };
+  return {
+    requests: direct ? direct('RequestCount', requests) : m.requestCount(requests),
+    errors: direct ? direct(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, errors) : m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, errors),
+    p50: latency(50),
+    p90: latency(90),
+    p99: latency(99),
+    healthy: direct ? direct('HealthyHostCount', healthy) : m.healthyHostCount(healthy),
+    unhealthy: direct ? direct('UnHealthyHostCount', unhealthy) : m.unhealthyHostCount(unhealthy),
+  };
+}
+
+/** The sum of a blue and a green series, a missing datapoint read as 0. */
+function both(id: string, blue: cloudwatch.IMetric, green: cloudwatch.IMetric, period: Duration, label: string): cloudwatch.IMetric {
+  const [b, g] = [`${id}Blue`, `${id}Green`];
+  return new cloudwatch.MathExpression({ expression: `FILL(${b}, 0) + FILL(${g}, 0)`, usingMetrics: { [b]: blue, [g]: green }, period, label });
+}
+
+/**
+ * The worse (higher) of a blue and a green series: the revision being deployed is judged
+ * on its own traffic, whichever group it is in, and so is the one serving the rest.
+ */
+function worse(id: string, blue: cloudwatch.IMetric, green: cloudwatch.IMetric, period: Duration, label: string): cloudwatch.IMetric {
+  const [b, g] = [`${id}Blue`, `${id}Green`];
+  return new cloudwatch.MathExpression({
+    expression: `IF(FILL(${b}, 0) > FILL(${g}, 0), FILL(${b}, 0), FILL(${g}, 0))`, usingMetrics: { [b]: blue, [g]: green }, period, label,
+  });
+}
+
+/**
+ * Golden signals of an ECS service, measured where users meet it: its target group (both
+ * groups of a blue/green pair, each judged on its own) and load balancer.
+ */
+export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSignals {
+  const sum = { period, statistic: cloudwatch.Stats.SUM };
+  const pairedWith = target.alternateTargetGroup ? target.loadBalancer : undefined;
+  const blue = groupSignals(target.targetGroup, period, pairedWith ? ' (blue)' : '', pairedWith);
   const balancerRequests = target.loadBalancer.metrics.requestCount(sum);
   const loadBalancerErrors = target.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { ...sum, label: 'load balancer 5XX' });
-  const latency = (p: number) => group.targetResponseTime({ period, statistic: cloudwatch.Stats.percentile(p), label: `p${p}` });
-  return {
-    requests,
-    targetErrors,
-    errorRate: percentOf({ id: 'targetErrors', metric: targetErrors }, { id: 'requests', metric: requests }, period, 'target 5XX rate (%)'),
+  const rate = (g: typeof blue, label: string, ids = ['targetErrors', 'requests']) =>
+    percentOf({ id: ids[0], metric: g.errors }, { id: ids[1], metric: g.requests }, period, label);
+  const shared = {
     loadBalancerErrors,
     loadBalancerErrorRate: new cloudwatch.MathExpression({
       // RequestCount leaves out requests rejected before a target was chosen (the 503s of
@@ -85,14 +141,36 @@ export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSigna
       period,
       label: 'load balancer 5XX rate (%)',
     }),
-    latencyP50: latency(50),
-    latencyP90: latency(90),
-    latencyP99: latency(99),
-    healthyTasks: group.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM, label: 'healthy tasks' }),
-    unhealthyTasks: group.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM, label: 'unhealthy tasks' }),
     // Average CPU says whether the service needs more tasks; the busiest task's memory says whether one is about to be killed.
     cpu: target.service.metricCpuUtilization({ period, statistic: cloudwatch.Stats.AVERAGE, label: 'CPU (average)' }),
     memory: target.service.metricMemoryUtilization({ period, statistic: cloudwatch.Stats.MAXIMUM, label: 'memory (busiest task)' }),
+    desiredCount: target.desiredCount,
+  };
+  if (!target.alternateTargetGroup) {
+    return {
+      ...shared,
+      requests: blue.requests,
+      targetErrors: blue.errors,
+      errorRate: rate(blue, 'target 5XX rate (%)'),
+      latencyP50: blue.p50,
+      latencyP90: blue.p90,
+      latencyP99: blue.p99,
+      healthyTasks: blue.healthy,
+      unhealthyTasks: blue.unhealthy,
+    };
+  }
+  const green = groupSignals(target.alternateTargetGroup, period, ' (green)', pairedWith);
+  return {
+    ...shared,
+    requests: both('requests', blue.requests, green.requests, period, 'requests'),
+    targetErrors: both('errors', blue.errors, green.errors, period, 'target 5XX'),
+    errorRate: worse('rate', rate(blue, 'blue 5XX rate', ['errorsOfBlue', 'requestsOfBlue']),
+      rate(green, 'green 5XX rate', ['errorsOfGreen', 'requestsOfGreen']), period, 'target 5XX rate, worse group (%)'),
+    latencyP50: worse('p50', blue.p50, green.p50, period, 'p50, worse group'),
+    latencyP90: worse('p90', blue.p90, green.p90, period, 'p90, worse group'),
+    latencyP99: worse('p99', blue.p99, green.p99, period, 'p99, worse group'),
+    healthyTasks: both('healthy', blue.healthy, green.healthy, period, 'healthy tasks'),
+    unhealthyTasks: both('unhealthy', blue.unhealthy, green.unhealthy, period, 'unhealthy tasks'),
   };
 }
 
@@ -135,6 +213,15 @@ export function ecsAlarmSpecs(signals: EcsSignals, thresholds: EcsThresholds, se
         + 'Impact: less capacity while they are replaced; if all fail, the service is down.',
       detectsOutage: false,
     },
+    ...(signals.desiredCount === undefined ? [] : [{
+      signal: 'running-tasks',
+      metric: signals.healthyTasks,
+      threshold: signals.desiredCount,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      description: `Fewer than ${signals.desiredCount} tasks of ${serviceName} (its desired count) pass the load balancer's health check. `
+        + 'Impact: less capacity; at 0 the service is down.',
+      detectsOutage: true,
+    }]),
     {
       signal: 'cpu',
       metric: signals.cpu,
@@ -156,8 +243,9 @@ export function ecsAlarmSpecs(signals: EcsSignals, thresholds: EcsThresholds, se
 
 /** The service's dashboard section: traffic, errors, latency, task health, saturation and its alarms' states. */
 export function ecsDashboardWidgets(header: Pick<SectionLinks, 'serviceName' | 'team' | 'detectionSeconds'>,
-  signals: EcsSignals, thresholds: EcsThresholds, alarms: cloudwatch.IAlarm[]): cloudwatch.IWidget[] {
-  return serviceSection({ ...header, kindLabel: 'ECS service on ALB', detail: `Outage detected within ${header.detectionSeconds} s` }, [
+  signals: EcsSignals, thresholds: EcsThresholds, alarms: cloudwatch.IAlarm[], rollout?: string): cloudwatch.IWidget[] {
+  const detail = `Outage detected within ${header.detectionSeconds} s${rollout ? `. Rollout: ${rollout}` : ''}`;
+  return serviceSection({ ...header, kindLabel: 'ECS service on ALB', detail }, [
     { title: 'traffic (requests)', left: [signals.requests] },
     { title: 'errors (5XX)', left: [signals.targetErrors, signals.loadBalancerErrors], right: [signals.errorRate, signals.loadBalancerErrorRate] },
     {
@@ -165,7 +253,11 @@ export function ecsDashboardWidgets(header: Pick<SectionLinks, 'serviceName' | '
       left: [signals.latencyP50, signals.latencyP90, signals.latencyP99],
       annotations: [{ value: thresholds.latency.toMilliseconds() / 1000, label: 'alarm' }],
     },
-    { title: 'tasks (healthy, unhealthy)', left: [signals.healthyTasks, signals.unhealthyTasks] },
+    {
+      title: 'tasks (healthy, unhealthy)',
+      left: [signals.healthyTasks, signals.unhealthyTasks],
+      annotations: signals.desiredCount === undefined ? undefined : [{ value: signals.desiredCount, label: 'desired' }],
+    },
     {
       title: 'saturation (%)',
       left: [signals.cpu, signals.memory],

@@ -14,6 +14,7 @@ import { createLambdaDeploymentGroup } from '../deployments/lambda-deployment';
 import { OperationsHub } from '../hub/operations-hub';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { consoleLinks } from '../observability/links';
+import { faultActionIds } from '../resilience/faults';
 
 /** What the Lambda kind is bound to: the user's function and how it is alarmed. */
 export interface LambdaKindOptions extends LambdaThresholdOverrides {
@@ -32,7 +33,7 @@ export class LambdaServiceKind implements IServiceKind {
   public readonly metricResolution = LAMBDA_METRIC_RESOLUTION;
   public readonly resourceDimensions = ['FunctionName', 'Resource'];
   public readonly rolloutMechanism = 'codedeploy-lambda';
-  public readonly faults: string[] = [];
+  public readonly faults = faultActionIds(LAMBDA_KIND);
   private fn?: lambda.Function;
   private aliasName = 'live';
   private timeout = Duration.seconds(0);

@@ -7,9 +7,11 @@ import { IConstruct } from 'constructs';
 import { allowApiDiagnostics, createApiDiagnosticsRunbook } from './api-diagnostics';
 import { ChangeRunbookOptions, variantId } from './approval';
 import { createEcsForceNewDeploymentRunbook, createEcsScaleOutRunbook, createEcsStoppedTasksRunbook, CLUSTER_SLOT, SERVICE_SLOT, TASKS_SLOT } from './ecs';
+import { createEcsDiagnosticsRunbook, ECS_LOG_GROUP_SLOT } from './ecs-diagnostics';
+import { createEcsRollbackRunbook, TASK_ROLES_SLOT } from './ecs-rollback';
 import { createNotifyRunbook, createOpsItemRunbook, TOPIC_SLOT } from './generic';
 import { createLambdaConcurrencyRunbook, createLambdaRollbackRunbook } from './lambda-changes';
-import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook, FUNCTION_SLOT } from './lambda-diagnostics';
+import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook, FUNCTION_SLOT, logGroupArn } from './lambda-diagnostics';
 import { OperationsHub } from '../../hub/operations-hub';
 import { Runbook } from '../runbook';
 
@@ -50,6 +52,16 @@ export class RunbookLibrary {
     return OperationsHub.of(scope)._shared('EcsStoppedTasks', createEcsStoppedTasksRunbook);
   }
 
+  /** ECS: gather diagnostics (stopped tasks, deployments, events, revisions, recent errors) onto an OpsItem. Read-only. */
+  public static ecsDiagnostics(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._shared('EcsDiagnostics', createEcsDiagnosticsRunbook);
+  }
+
+  /** ECS: roll the service back to the previous task definition revision, behind an approval by default. */
+  public static ecsRollback(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
+    return OperationsHub.of(scope)._shared(variantId('EcsRollback', options), (s, id) => createEcsRollbackRunbook(s, id, options));
+  }
+
   /** Any service: open an OpsItem with context. */
   public static createOpsItem(scope: IConstruct): Runbook {
     return OperationsHub.of(scope)._shared('CreateOpsItem', createOpsItemRunbook);
@@ -79,6 +91,19 @@ export class RunbookLibrary {
       });
       runbook.allowOn(TASKS_SLOT, [tasks], { wildcardReason: 'Task ARNs are known only at run time; the pattern names the tasks of this service\'s cluster only.' });
     }
+  }
+
+  /** Lets the ECS diagnostics runbook read the log group `logGroupName` the service's containers write to. */
+  public static allowEcsLogs(runbook: Runbook, logGroupName: string): void {
+    runbook.allowOn(ECS_LOG_GROUP_SLOT, [logGroupArn(runbook, logGroupName)], {
+      wildcardReason: 'The trailing :* is how IAM names the streams of one log group; the statement reads only this service\'s logs.',
+    });
+  }
+
+  /** Lets the ECS rollback runbook pass the task and execution roles of `taskDefinition` to ECS. */
+  public static allowEcsTaskRoles(runbook: Runbook, taskDefinition: ecs.TaskDefinition): void {
+    const roles = [taskDefinition.taskRole, taskDefinition.executionRole].filter((r): r is NonNullable<typeof r> => r !== undefined);
+    runbook.allowOn(TASK_ROLES_SLOT, roles.map((r) => r.roleArn));
   }
 
   /** Lets the notify runbook publish to `topic` (and use its KMS key, if encrypted). */

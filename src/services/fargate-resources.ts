@@ -1,0 +1,172 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeInlinePolicies } from '../core/nag';
+import { invalidProp } from '../core/validate';
+import { allowTrafficShift, ecsLoadBalancerRole } from '../deployments/ecs-deployment';
+import { OperationsHub } from '../hub/operations-hub';
+
+/** What a Fargate service is made of, as the user described it. */
+export interface FargateResourceOptions {
+  readonly listener: elbv2.ApplicationListener;
+  readonly cluster?: ecs.ICluster;
+  readonly vpc?: ec2.IVpc;
+  readonly image?: ecs.ContainerImage;
+  readonly containerPort?: number;
+  readonly cpu?: number;
+  readonly memoryLimitMiB?: number;
+  readonly containerHealthCheck?: ecs.HealthCheck;
+  readonly containerUser?: string;
+  readonly readonlyRootFilesystem?: boolean;
+  readonly taskDefinition?: ecs.FargateTaskDefinition;
+  readonly healthCheckPath?: string;
+  readonly listenerPriority?: number;
+  readonly listenerConditions?: elbv2.ListenerCondition[];
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly assignPublicIp?: boolean;
+  readonly logRetention?: logs.RetentionDays;
+  readonly lifecycleHooks?: ecs.IDeploymentLifecycleHookTarget[];
+}
+
+/** The resources of a Fargate service behind a listener rule ECS can shift. */
+export interface FargateResources {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** Log group of the service's default container. */
+  readonly logGroupName: string;
+  /** The created log group, when cdk-opex made the task definition. */
+  readonly logGroup?: logs.LogGroup;
+  /** The group the first deployment serves from. */
+  readonly blue: elbv2.ApplicationTargetGroup;
+  /** The group ECS starts each new revision in; undefined for a rolling rollout. */
+  readonly green?: elbv2.ApplicationTargetGroup;
+  readonly rule: elbv2.ApplicationListenerRule;
+}
+
+/** Keys whose policy lets CloudWatch Logs use them already: once per key, however many services log with it. */
+const logKeys = new WeakSet<kms.Key>();
+
+/**
+ * The stack's cdk-opex key, allowed to encrypt this stack's log groups (the packs ask for
+ * encrypted logs; one key per stack, not one per service).
+ */
+function logKey(scope: Construct): kms.Key {
+  const key = OperationsHub.of(scope).topicKey;
+  if (!logKeys.has(key)) {
+    logKeys.add(key);
+    const stack = Stack.of(scope);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'], // in a key policy, '*' is the key itself
+      // Only for this account's log groups in this region.
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+    }));
+  }
+  return key;
+}
+
+/** A task definition of one container from `image`, logging to a new encrypted log group with retention, with a health check. */
+function newTaskDefinition(scope: Construct, o: FargateResourceOptions, port: number, healthPath: string) {
+  const logGroup = new logs.LogGroup(scope, 'Logs', {
+    retention: o.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    encryptionKey: logKey(scope),
+  });
+  const memoryLimitMiB = o.memoryLimitMiB ?? 512;
+  const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', { cpu: o.cpu ?? 256, memoryLimitMiB });
+  // Control Tower's ECS controls: a non-root user, a read-only root filesystem (with a writable /tmp) and a memory hard limit.
+  taskDefinition.addVolume({ name: 'tmp' });
+  const container = taskDefinition.addContainer('app', {
+    image: o.image!,
+    portMappings: [{ containerPort: port }],
+    user: o.containerUser ?? '1000',
+    readonlyRootFilesystem: o.readonlyRootFilesystem ?? true,
+    memoryLimitMiB,
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'app' }),
+    healthCheck: o.containerHealthCheck ?? {
+      command: ['CMD-SHELL', `curl -fs http://localhost:${port}${healthPath} || exit 1`],
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(5),
+      retries: 3,
+      startPeriod: Duration.seconds(60),
+    },
+  });
+  container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+  // The execution role CDK makes for the container's logs holds one statement scoped to its log group.
+  acknowledgeInlinePolicies(taskDefinition.obtainExecutionRole());
+  return { taskDefinition, logGroup, logGroupName: logGroup.logGroupName };
+}
+
+/** The user's task definition, whose default container must log to CloudWatch Logs. */
+function givenTaskDefinition(scope: Construct, taskDefinition: ecs.FargateTaskDefinition) {
+  const container = taskDefinition.defaultContainer;
+  const group = container?.logDriverConfig?.options?.['awslogs-group'];
+  if (!container || !group) {
+    invalidProp(scope, 'taskDefinition', 'its default container must log with LogDrivers.awsLogs, so the diagnostics runbook can read its errors');
+  }
+  if (container.portMappings.length === 0) invalidProp(scope, 'taskDefinition', 'its default container must map the port to serve');
+  return { taskDefinition, logGroupName: group, port: container.containerPort };
+}
+
+/**
+ * Creates the service, its task definition (from an image), the blue and green target
+ * groups and the listener rule ECS shifts between them, with the infrastructure role
+ * scoped to this service's rule and groups.
+ */
+export function createFargateResources(scope: Construct, o: FargateResourceOptions, deployment: Partial<ecs.FargateServiceProps>,
+  desiredCount: number, shifts: boolean): FargateResources {
+  const cluster = o.cluster ?? new ecs.Cluster(scope, 'Cluster', { vpc: o.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const healthPath = o.healthCheckPath ?? '/';
+  const task = o.taskDefinition ? givenTaskDefinition(scope, o.taskDefinition) : newTaskDefinition(scope, o, o.containerPort ?? 80, healthPath);
+  const port = 'port' in task ? task.port : o.containerPort ?? 80;
+  const service = new ecs.FargateService(scope, 'Service', {
+    cluster,
+    taskDefinition: task.taskDefinition,
+    desiredCount,
+    vpcSubnets: o.vpcSubnets,
+    assignPublicIp: o.assignPublicIp ?? false,
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    lifecycleHooks: o.lifecycleHooks,
+    ...deployment,
+  });
+  const groupProps: elbv2.ApplicationTargetGroupProps = {
+    vpc: cluster.vpc,
+    port,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    targetType: elbv2.TargetType.IP,
+    // Drain quickly: ECS waits for deregistration before each shift completes.
+    deregistrationDelay: Duration.seconds(30),
+    healthCheck: { path: healthPath, interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+  };
+  const blue = new elbv2.ApplicationTargetGroup(scope, 'Blue', groupProps);
+  const green = shifts ? new elbv2.ApplicationTargetGroup(scope, 'Green', groupProps) : undefined;
+  const rule = new elbv2.ApplicationListenerRule(scope, 'ProductionRule', {
+    listener: o.listener,
+    priority: o.listenerPriority ?? 1,
+    conditions: o.listenerConditions ?? [elbv2.ListenerCondition.pathPatterns(['/*'])],
+    action: green ? elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }])
+      : elbv2.ListenerAction.forward([blue]),
+  });
+  let alternateTarget: ecs.AlternateTarget | undefined;
+  if (green) {
+    const role = ecsLoadBalancerRole(OperationsHub.of(scope));
+    allowTrafficShift(role, rule, [blue, green]);
+    alternateTarget = new ecs.AlternateTarget('Green', {
+      alternateTargetGroup: green,
+      productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+      role, // given, so the L2 makes no role with the broad AmazonECSInfrastructureRolePolicyForLoadBalancers
+    });
+    // The first deployment must find the role's policy in place.
+    service.node.addDependency(role.node.findChild('DefaultPolicy'));
+  }
+  const containerName = task.taskDefinition.defaultContainer!.containerName;
+  service.loadBalancerTarget({ containerName, containerPort: port, alternateTarget }).attachToApplicationTargetGroup(blue);
+  return { service, taskDefinition: task.taskDefinition, logGroupName: task.logGroupName, logGroup: 'logGroup' in task ? task.logGroup : undefined, blue, green, rule };
+}
