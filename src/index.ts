@@ -23,3 +23,5 @@ export * from './observability/kpi';
 export * from './observability/slo';
 export * from './checks';
 export * from './report';
+export * from './patterns/operational-queue-worker-props';
+export * from './patterns/operational-queue-worker';

@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, RunbookLibrary,
+  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationalQueueWorker, OperationsHub, RunbookLibrary,
   RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -64,6 +64,9 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   },
   OperationsHub: (stack) => {
     new OperationsHub(stack, 'Ops');
+  },
+  OperationalQueueWorker: (stack) => {
+    new OperationalQueueWorker(stack, 'OrderEvents', { lambdaFunction: plainFunction(stack, 'Fn') });
   },
   // Documented settings: info and warning alarms notify a topic of the team's; they are still not pages.
   TopicForInfoAndWarning: (stack) => {
