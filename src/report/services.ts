@@ -1,6 +1,6 @@
 import { Catalog, CatalogObjective, CatalogService } from './catalog';
 import { OWNERSHIP_TAGS } from '../core/ownership';
-import { SERVICE_TYPES } from '../model/identities';
+import { queuesConsumedBy, SERVICE_TYPES } from '../model/identities';
 import { StackModel } from '../model/stack-model';
 import { constructPath, tagsOf } from '../model/template';
 
@@ -36,6 +36,7 @@ export function discoverServices(model: StackModel, catalog: Catalog | undefined
     ].filter((a) => model.alarms.has(a));
     const primary = primaryOf(model, entry, declared);
     const members = membersOf(model, primary);
+    consumedQueues(model, primary, entry.name).forEach((q) => membersOf(model, q).forEach((m) => members.add(m)));
     members.forEach((m) => claimed.add(m));
     const underPath = [...model.alarms.values()]
       .filter((a) => entry.path && (constructPath(a.resource) ?? '').startsWith(`${entry.path}/`)).map((a) => a.id);
@@ -88,6 +89,15 @@ function membersOf(model: StackModel, primary: string | undefined): Set<string> 
   if (!primary) return new Set();
   const dlq = model.resource(primary)?.Type === 'AWS::SQS::Queue' ? model.deadLetterQueueOf(primary) : undefined;
   return new Set([primary, ...(dlq ? [dlq] : [])]);
+}
+
+/**
+ * The queues a catalog service's function consumes and that carry its `service` tag: a
+ * queue worker's queue, one service with its consumer (and, through membersOf, its DLQ).
+ */
+function consumedQueues(model: StackModel, primary: string | undefined, serviceName: string): string[] {
+  if (!primary || model.resource(primary)?.Type !== 'AWS::Lambda::Function') return [];
+  return queuesConsumedBy(model.resources, primary).filter((q) => tagsOf(model.resource(q))[OWNERSHIP_TAGS.service] === serviceName);
 }
 
 function isDeadLetterQueue(model: StackModel, id: string): boolean {

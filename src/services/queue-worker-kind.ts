@@ -66,12 +66,12 @@ export class QueueWorkerServiceKind implements IServiceKind {
 
   public validate(service: Construct): void {
     this.consumer.validate(service);
-    const timeout = lambdaTimeout(service, definedFunction(service, this.options.lambdaFunction));
-    this.settings = workerQueueSettings(service, this.options, timeout);
     if (this.options.queue && !(this.options.deadLetterQueue ?? deadLetterQueueOf(this.options.queue))) {
       invalidProp(service, 'deadLetterQueue', 'give the dead-letter queue of `queue` (its redrive policy\'s target): '
         + 'the dead-letters alarm and the redrive runbook need it');
     }
+    const timeout = lambdaTimeout(service, definedFunction(service, this.options.lambdaFunction));
+    this.settings = workerQueueSettings(service, this.options, timeout);
   }
 
   public bind(service: Construct, context: ServiceKindContext): ServiceSignals {

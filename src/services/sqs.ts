@@ -229,7 +229,8 @@ export function workerQueueSettings(scope: IConstruct, options: WorkerQueueOptio
   const deadLetterRetentionSeconds = givenDlq?.retentionSeconds ?? seconds(scope, 'deadLetterRetentionPeriod', options.deadLetterRetentionPeriod,
     QUEUE_WORKER_DEFAULTS.deadLetterRetentionPeriod.toSeconds(), SQS_LIMITS.minRetentionSeconds, SQS_LIMITS.maxRetentionSeconds);
   if (deadLetterRetentionSeconds < retentionSeconds) {
-    invalidProp(scope, options.deadLetterQueue ? 'deadLetterQueue' : 'deadLetterRetentionPeriod', `the dead-letter queue's retention `
+    const prop = options.deadLetterQueue ? 'deadLetterQueue' : options.queue ? 'queue' : 'deadLetterRetentionPeriod';
+    invalidProp(scope, prop, `the dead-letter queue's retention `
       + `(${deadLetterRetentionSeconds} s) must be at least the queue's (${retentionSeconds} s): SQS keeps a message's original enqueue time, `
       + 'so a dead letter would expire before anyone could redrive it');
   }
