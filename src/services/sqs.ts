@@ -230,7 +230,7 @@ export function workerQueueSettings(scope: IConstruct, options: WorkerQueueOptio
     QUEUE_WORKER_DEFAULTS.deadLetterRetentionPeriod.toSeconds(), SQS_LIMITS.minRetentionSeconds, SQS_LIMITS.maxRetentionSeconds);
   if (deadLetterRetentionSeconds < retentionSeconds) {
     const prop = options.deadLetterQueue ? 'deadLetterQueue' : options.queue ? 'queue' : 'deadLetterRetentionPeriod';
-    invalidProp(scope, prop, `the dead-letter queue's retention `
+    invalidProp(scope, prop, 'the dead-letter queue\'s retention '
       + `(${deadLetterRetentionSeconds} s) must be at least the queue's (${retentionSeconds} s): SQS keeps a message's original enqueue time, `
       + 'so a dead letter would expire before anyone could redrive it');
   }
@@ -316,7 +316,8 @@ export function workerSignals(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue, pe
 
 /** The alarms of a queue worker's queue: the oldest message's age against the budget, dead letters, and item failures. */
 export function workerAlarmSpecs(signals: WorkerSignals, settings: WorkerQueueSettings, queueName: string): SignalAlarmSpec[] {
-  const [age, deadLetters] = sqsAlarmSpecs(signals, { ageOfOldestMessage: Duration.seconds(settings.budgetSeconds), deadLetterMessages: 1 }, queueName);
+  const thresholds = { ageOfOldestMessage: Duration.seconds(settings.budgetSeconds), deadLetterMessages: 1 };
+  const [age, deadLetters] = sqsAlarmSpecs(signals, thresholds, queueName);
   return [age, {
     ...deadLetters,
     description: `${deadLetters.description} Any dead letter is data at risk: it pages.`,

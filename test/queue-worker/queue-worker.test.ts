@@ -4,8 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { MockAwsEnvironment, OperationalQueueWorker, Runbook, RunbookSimulator, SimulationStatus } from '../../src';
 import * as fc from 'fast-check';
+import { MockAwsEnvironment, OperationalQueueWorker, Runbook, RunbookSimulator, SimulationStatus } from '../../src';
 import { reportFromAssembly } from '../../src/report/write';
 import { QUEUE_WORKER_DEFAULTS } from '../../src/services/sqs';
 import { stackIn, strictAppInTempDir } from '../report/support';
@@ -83,18 +83,33 @@ describe('signals: metrics, periods, datapoints', () => {
   const stat = (a: any) => {
     const p = a.Properties;
     if (p.Metrics) return p.Metrics[0].MetricStat;
-    return { Metric: { MetricName: p.MetricName, Namespace: p.Namespace, Dimensions: p.Dimensions }, Period: p.Period, Stat: p.Statistic ?? p.ExtendedStatistic };
+    const metric = { MetricName: p.MetricName, Namespace: p.Namespace, Dimensions: p.Dimensions };
+    return { Metric: metric, Period: p.Period, Stat: p.Statistic ?? p.ExtendedStatistic };
   };
 
   test('age of the oldest message against the 30 s budget, and any dead letter, measured once a minute', () => {
     expect(alarm('message-age').Properties).toMatchObject({
       Threshold: 30, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
     });
-    expect(stat(alarm('message-age'))).toEqual({ Metric: { MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS',
-      Dimensions: [queueName(orders.queue)] }, Period: 60, Stat: 'Maximum' });
+    expect(stat(alarm('message-age'))).toEqual({
+      Metric: {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Dimensions: [queueName(orders.queue)],
+      },
+      Period: 60,
+      Stat: 'Maximum',
+    });
     expect(alarm('dead-letters').Properties.Threshold).toBe(1);
-    expect(stat(alarm('dead-letters'))).toEqual({ Metric: { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS',
-      Dimensions: [queueName(orders.deadLetterQueue)] }, Period: 60, Stat: 'Maximum' });
+    expect(stat(alarm('dead-letters'))).toEqual({
+      Metric: {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [queueName(orders.deadLetterQueue)],
+      },
+      Period: 60,
+      Stat: 'Maximum',
+    });
     expect(stat(alarm('dead-letters', 'Payments')).Metric.Dimensions).toEqual([queueName(paymentsDlq)]);
   });
 
@@ -139,8 +154,11 @@ describe('responses', () => {
     const pattern = JSON.parse(JSON.stringify(rule.EventPattern).replace(/\{"Fn::GetAtt":\["[A-Za-z0-9]+","Arn"\]\}/g,
       '"arn:aws:cloudwatch:us-east-1:123456789012:alarm:Shop-OrderEvents-health-critical"'));
     const event = fixtureEvent('cloudwatch-alarm-state-change-composite.json');
-    const named = (name: string, state: string) => ({ ...event, resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`],
-      detail: { ...event.detail, alarmName: name, state: { ...event.detail.state, value: state } } });
+    const named = (name: string, state: string) => ({
+      ...event,
+      resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`],
+      detail: { ...event.detail, alarmName: name, state: { ...event.detail.state, value: state } },
+    });
     expect(matches(pattern, named('Shop-OrderEvents-health-critical', 'ALARM'))).toBe(true);
     expect(matches(pattern, named('Shop-OrderEvents-health-critical', 'OK'))).toBe(false);
     expect(matches(pattern, named('Shop-Payments-health-critical', 'ALARM'))).toBe(false);
@@ -155,7 +173,8 @@ describe('responses', () => {
     const diagnostics = runbook(orders, 'SqsDiagnostics');
     expect(statementFor(diagnostics, 'lambda:GetEventSourceMapping').Resource).toHaveLength(2);
     const read = policyOf(diagnostics).filter((s: any) => [s.Action].flat().includes('sqs:GetQueueAttributes'));
-    expect(read.flatMap((s: any) => [s.Resource].flat())).toEqual(expect.arrayContaining(arns(orders.queue, orders.deadLetterQueue, paymentsQueue, paymentsDlq)));
+    const everyQueue = arns(orders.queue, orders.deadLetterQueue, paymentsQueue, paymentsDlq);
+    expect(read.flatMap((s: any) => [s.Resource].flat())).toEqual(expect.arrayContaining(everyQueue));
     expect(policyOf(diagnostics).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')))).toEqual([]);
     const redrive = runbook(orders, 'SqsRedrive');
     const start = statementFor(redrive, 'sqs:StartMessageMoveTask');
@@ -183,8 +202,10 @@ describe('responses', () => {
 describe('the redrive runbook, simulated', () => {
   const simulator = RunbookSimulator.fromRunbook(runbook(orders, 'SqsRedrive'));
   const parameters = {
-    QueueArn: 'arn:aws:sqs:us-east-1:123456789012:orders', DeadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:orders-dlq',
-    DeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq', Approvers: ['arn:aws:iam::123456789012:role/oncall'],
+    QueueArn: 'arn:aws:sqs:us-east-1:123456789012:orders',
+    DeadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:orders-dlq',
+    DeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq',
+    Approvers: ['arn:aws:iam::123456789012:role/oncall'],
   };
   const env = () => new MockAwsEnvironment().onApi('sqs', 'GetQueueAttributes', { Attributes: { ApproximateNumberOfMessages: '42' } })
     .onApi('sqs', 'StartMessageMoveTask', { TaskHandle: 'task-1' });
@@ -225,9 +246,12 @@ describe('the redrive runbook, simulated', () => {
       .onApi('lambda', 'GetAlias', { FunctionVersion: '7' })
       .onApi('lambda', 'GetEventSourceMapping', { State: 'Disabled', StateTransitionReason: 'USER_INITIATED' })
       .onApi('ssm', 'CreateOpsItem', { OpsItemId: 'oi-1' });
-    const result = RunbookSimulator.fromRunbook(runbook(orders, 'SqsDiagnostics')).run({ environment: aws, parameters: {
-      QueueUrl: 'q', DeadLetterQueueUrl: 'dlq', FunctionName: 'orders', EventSourceMappingId: 'uuid-1', ServiceName: 'OrderEvents',
-    } });
+    const result = RunbookSimulator.fromRunbook(runbook(orders, 'SqsDiagnostics')).run({
+      environment: aws,
+      parameters: {
+        QueueUrl: 'q', DeadLetterQueueUrl: 'dlq', FunctionName: 'orders', EventSourceMappingId: 'uuid-1', ServiceName: 'OrderEvents',
+      },
+    });
     expect(result.status).toBe(SimulationStatus.SUCCESS);
     expect(aws.callsTo('ssm', 'CreateOpsItem')[0].parameters.Description).toMatch(/900 messages waiting.*\n.*3 messages.*\n.*version 7.*Disabled \(USER_INITIATED\)/);
   });
@@ -259,7 +283,7 @@ describe('the readiness report shows each queue worker as one service', () => {
 });
 
 describe('bad input: a clear error naming the prop and its unit', () => {
-  const build = (props: Record<string, unknown>, timeout = Duration.seconds(10)) => () => {
+  const worker = (props: Record<string, unknown>, timeout = Duration.seconds(10)) => () => {
     const s = strictStack();
     new OperationalQueueWorker(s, 'W', { lambdaFunction: plainFunction(s, 'Fn', timeout), ...props });
   };
@@ -271,13 +295,13 @@ describe('bad input: a clear error naming the prop and its unit', () => {
     [{ processingTimeBudget: Duration.millis(1500) }, /invalid `processingTimeBudget`: must be a whole number of seconds/],
     [{ itemFailureThreshold: 150 }, /invalid `itemFailureThreshold`: is a percentage of received messages/],
   ])('%o', (props, error) => {
-    expect(build(props)).toThrow(error);
+    expect(worker(props)).toThrow(error);
   });
 
   test('an unresolved token where a literal is needed', () => {
     const token = Token.asNumber({ Ref: 'VisibilitySeconds' });
-    expect(build({ visibilityTimeout: Duration.seconds(token) })).toThrow(/W: invalid `visibilityTimeout`: must be a literal duration, not a token/);
-    expect(build({ maxReceiveCount: token })).toThrow(/invalid `maxReceiveCount`: must be a literal number, not a token/);
+    expect(worker({ visibilityTimeout: Duration.seconds(token) })).toThrow(/W: invalid `visibilityTimeout`: must be a literal duration, not a token/);
+    expect(worker({ maxReceiveCount: token })).toThrow(/invalid `maxReceiveCount`: must be a literal number, not a token/);
     const s = strictStack();
     const dlq = new sqs.Queue(s, 'Dlq');
     const queue = new sqs.Queue(s, 'Q', { visibilityTimeout: Duration.seconds(token), deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } });
@@ -331,8 +355,10 @@ const validWorker: fc.Arbitrary<WorkerCase> = fc.integer({ min: 1, max: 900 }).c
 /** One field made invalid, with the prop its error must name. */
 const invalidWorker = fc.tuple(validWorker, fc.oneof(
   fc.integer({ min: 0, max: 1 }).map((d) => ({ prop: 'visibilityTimeout', patch: (c: WorkerCase) => ({ visibilitySeconds: Math.max(0, c.timeoutSeconds - 1 - d) }) })),
-  fc.integer({ min: 1, max: 3 * DAY }).map((d) => ({ prop: 'deadLetterRetentionPeriod',
-    patch: (_: WorkerCase) => ({ retentionSeconds: 4 * DAY, deadLetterRetentionSeconds: 4 * DAY - d }) })),
+  fc.integer({ min: 1, max: 3 * DAY }).map((d) => ({
+    prop: 'deadLetterRetentionPeriod',
+    patch: (_: WorkerCase) => ({ retentionSeconds: 4 * DAY, deadLetterRetentionSeconds: 4 * DAY - d }),
+  })),
   fc.constantFrom(0, -1, 1.5, 1001).map((n) => ({ prop: 'maxReceiveCount', patch: () => ({ maxReceiveCount: n }) })),
   fc.constantFrom(0, 11, 2.5).map((n) => ({ prop: 'batchSize', patch: () => ({ batchSize: n }) })),
   fc.constantFrom(0, 0.5, 1.5).map((n) => ({ prop: 'processingTimeBudget', patch: () => ({ budgetSeconds: n }) })),
@@ -344,9 +370,9 @@ const invalidWorker = fc.tuple(validWorker, fc.oneof(
 const seconds = (s: number | undefined) => (s === undefined ? undefined : Duration.millis(s * 1000));
 
 function build(c: WorkerCase) {
-  const stack = strictStack();
-  const worker = new OperationalQueueWorker(stack, 'Worker', {
-    lambdaFunction: plainFunction(stack, 'Fn', Duration.seconds(c.timeoutSeconds)),
+  const scope = strictStack();
+  const worker = new OperationalQueueWorker(scope, 'Worker', {
+    lambdaFunction: plainFunction(scope, 'Fn', Duration.seconds(c.timeoutSeconds)),
     visibilityTimeout: seconds(c.visibilitySeconds),
     retentionPeriod: seconds(c.retentionSeconds),
     deadLetterRetentionPeriod: seconds(c.deadLetterRetentionSeconds),
@@ -356,20 +382,20 @@ function build(c: WorkerCase) {
     backlogThreshold: c.backlogThreshold,
     itemFailureThreshold: c.itemFailureThreshold,
   });
-  return { stack, worker };
+  return { scope, worker };
 }
 
 describe('OperationalQueueWorker: random props', () => {
   // Built, not synthesized: the one synth of this file is the shared app above (a cold synth costs ~10 s).
   test('valid props construct one worker whose queue, mapping and alarms carry the props', () => {
     fc.assert(fc.property(validWorker, (c) => {
-      const { stack, worker } = build(c);
+      const { scope, worker } = build(c);
       const cfn = (x: any) => x.node.defaultChild;
       const queue = cfn(worker.queue) as sqs.CfnQueue;
-      expect(stack.resolve(queue.visibilityTimeout)).toBe(c.visibilitySeconds ?? Math.min(43_200, 6 * c.timeoutSeconds));
-      expect(stack.resolve(queue.messageRetentionPeriod)).toBe(c.retentionSeconds ?? 4 * DAY);
-      expect(stack.resolve(queue.redrivePolicy).maxReceiveCount).toBe(c.maxReceiveCount ?? 3);
-      expect(stack.resolve((cfn(worker.deadLetterQueue) as sqs.CfnQueue).messageRetentionPeriod)).toBe(c.deadLetterRetentionSeconds ?? 14 * DAY);
+      expect(scope.resolve(queue.visibilityTimeout)).toBe(c.visibilitySeconds ?? Math.min(43_200, 6 * c.timeoutSeconds));
+      expect(scope.resolve(queue.messageRetentionPeriod)).toBe(c.retentionSeconds ?? 4 * DAY);
+      expect(scope.resolve(queue.redrivePolicy).maxReceiveCount).toBe(c.maxReceiveCount ?? 3);
+      expect(scope.resolve((cfn(worker.deadLetterQueue) as sqs.CfnQueue).messageRetentionPeriod)).toBe(c.deadLetterRetentionSeconds ?? 14 * DAY);
       const mapping = cfn(worker.eventSourceMapping) as lambda.CfnEventSourceMapping;
       expect([mapping.batchSize, mapping.functionResponseTypes]).toEqual([c.batchSize ?? 10, ['ReportBatchItemFailures']]);
       expect(worker.alarms).toHaveLength(6);
