@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
 import { MockAwsEnvironment, OperationalQueueWorker, Runbook, RunbookSimulator, SimulationStatus } from '../../src';
+import { readCatalog } from '../../src/report/catalog';
 import { reportFromAssembly } from '../../src/report/write';
 import { QUEUE_WORKER_DEFAULTS } from '../../src/services/sqs';
 import { stackIn, strictAppInTempDir } from '../report/support';
@@ -255,6 +256,16 @@ describe('the redrive runbook, simulated', () => {
     expect(result.status).toBe(SimulationStatus.SUCCESS);
     expect(aws.callsTo('ssm', 'CreateOpsItem')[0].parameters.Description).toMatch(/900 messages waiting.*\n.*3 messages.*\n.*version 7.*Disabled \(USER_INITIATED\)/);
   });
+});
+
+test('the catalog lists each worker as kind queue-worker, with the 16 resources under it and its responses', () => {
+  const catalog = readCatalog(assembly.getStackByName('Shop').template)!;
+  const entry = catalog.services.find((e) => e.name === 'OrderEvents')!;
+  expect(entry).toMatchObject({ kind: 'queue-worker', path: 'Shop/OrderEvents', detectionSeconds: 180, resources: 16 });
+  expect(entry.responses!.map((r) => [r.runbook.replace(/Document[0-9A-F]{8}$/, ''), r.automatic])).toEqual([
+    ['CdkOpexOperationsSqsDiagnostics', true], ['CdkOpexOperationsSqsRedrive', false], ['CdkOpexOperationsLambdaDiagnostics', false],
+    ['CdkOpexOperationsLambdaRollback', false], ['CdkOpexOperationsLambdaConcurrency', false],
+  ]);
 });
 
 describe('the readiness report shows each queue worker as one service', () => {
