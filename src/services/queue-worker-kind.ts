@@ -70,6 +70,11 @@ export class QueueWorkerServiceKind implements IServiceKind {
       invalidProp(service, 'deadLetterQueue', 'give the dead-letter queue of `queue` (its redrive policy\'s target): '
         + 'the dead-letters alarm and the redrive runbook need it');
     }
+    const own = deadLetterQueueOf(this.options.queue);
+    if (own && this.options.deadLetterQueue && own !== this.options.deadLetterQueue) {
+      invalidProp(service, 'deadLetterQueue', `is not the dead-letter queue of \`queue\` (its redrive policy names ${own.node.path}); `
+        + 'leave it out, or give that one');
+    }
     const timeout = lambdaTimeout(service, definedFunction(service, this.options.lambdaFunction));
     this.settings = workerQueueSettings(service, this.options, timeout);
   }

@@ -331,6 +331,9 @@ describe('bad input: a clear error naming the prop and its unit', () => {
     const longLived = new sqs.Queue(s, 'Long', { visibilityTimeout: Duration.minutes(1), deadLetterQueue: { queue: dlq, maxReceiveCount: 2 } });
     expect(() => new OperationalQueueWorker(s, 'C', { lambdaFunction: fn(), queue: longLived })).toThrow(/invalid `queue`: the dead-letter queue's retention \(86400 s\)/);
     expect(() => new OperationalQueueWorker(s, 'D', { lambdaFunction: fn(), queue: longLived, maxReceiveCount: 3 })).toThrow(/invalid `maxReceiveCount`: applies to the queue cdk-opex creates/);
+    const other = new sqs.Queue(s, 'Other');
+    expect(() => new OperationalQueueWorker(s, 'E', { lambdaFunction: fn(), queue: longLived, deadLetterQueue: other }))
+      .toThrow(/invalid `deadLetterQueue`: is not the dead-letter queue of `queue` \(its redrive policy names Shop\/Dlq\)/);
   });
 });
 
