@@ -13,7 +13,7 @@ import { stackIn, strictAppInTempDir } from '../report/support';
 import { invalidPropError, runs } from '../support/arbitraries';
 import { matches } from '../support/event-pattern';
 import { API_ACTIONS, apiStepProblems } from '../support/service-models';
-import { fixtureEvent, flat, plainFunction, strictStack } from '../support/stacks';
+import { dashboardBody, fixtureEvent, flat, plainFunction, strictStack } from '../support/stacks';
 
 // One app, synthesized once: a worker with every default, and one on the app team's own KMS-encrypted queue.
 const { app, outdir } = strictAppInTempDir();
@@ -147,6 +147,17 @@ describe('signals: metrics, periods, datapoints', () => {
     const worst = Math.max(...Array.from({ length: 60 }, (_, phase) => secondBreach(phase)));
     expect(worst).toBeLessThanOrEqual(150); // 2 breaching datapoints; SQS's publish delay fits in the 30 s left
   });
+});
+
+test('the dashboard section: the consumer\'s graphs, then the queue\'s, and every alarm\'s state, the backlog warning\'s included', () => {
+  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
+  const widgets = dashboardBody(dashboard).widgets.map((w: any) => w.properties);
+  const titles = widgets.map((w: any) => w.title).filter((x: any) => x?.startsWith('OrderEvents:'));
+  expect(titles).toEqual(expect.arrayContaining(['OrderEvents: errors', 'OrderEvents: age of oldest message (s)', 'OrderEvents: backlog',
+    'OrderEvents: received, not deleted (%)', 'OrderEvents: dead letters']));
+  const status = widgets.find((w: any) => w.title === 'OrderEvents: alarms');
+  expect(status.alarms).toHaveLength(8);
+  expect(flat((dashboard as any).Properties.DashboardBody)).toContain(`<${id(orders.backlogAlarm)}.Arn>`);
 });
 
 describe('responses', () => {
