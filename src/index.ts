@@ -30,3 +30,5 @@ export * from './patterns/operational-api';
 export * from './resilience';
 export * from './patterns/operational-fargate-service-props';
 export * from './patterns/operational-fargate-service';
+export * from './patterns/operational-queue-worker-props';
+export * from './patterns/operational-queue-worker';

@@ -12,8 +12,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalApi, OperationalFargateService, OperationalFunction,
-  OperationalService, OperationsHub, RunbookLibrary, RunbookTrigger, ServiceDependency, ServiceLevelObjective, SloIndicator, SsmAutomationTarget,
-  SsmAutomationTargetProps,
+  OperationalQueueWorker, OperationalService, OperationsHub, RunbookLibrary, RunbookTrigger, ServiceDependency, ServiceLevelObjective, SloIndicator,
+  SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { EcsServiceKind } from '../src/services/ecs-kind';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -77,6 +77,9 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   },
   OperationsHub: (stack) => {
     new OperationsHub(stack, 'Ops');
+  },
+  OperationalQueueWorker: (stack) => {
+    new OperationalQueueWorker(stack, 'OrderEvents', { lambdaFunction: plainFunction(stack, 'Fn') });
   },
   // Documented settings: info and warning alarms notify a topic of the team's; they are still not pages.
   TopicForInfoAndWarning: (stack) => {

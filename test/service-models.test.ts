@@ -40,7 +40,7 @@ describe('runbook API calls match AWS service models', () => {
 
   test('the checks cover the services the runbooks use', () => {
     const services = new Set(runbooks.flatMap(([, r]) => apiSteps(r).map((s) => s.inputs.Service as string)));
-    expect([...services].sort()).toEqual(['cloudwatch', 'ecs', 'lambda', 'logs', 'sns', 'ssm']);
+    expect([...services].sort()).toEqual(['cloudwatch', 'ecs', 'lambda', 'logs', 'sns', 'sqs', 'ssm']);
     for (const service of services) expect(serviceModel(service)).toBeDefined();
   });
 });

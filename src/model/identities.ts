@@ -63,3 +63,17 @@ export function namesResource(resources: Resources, id: string, dimensions: Reco
 export function targetGroupsOf(resources: Resources, serviceId: string): unknown[] {
   return asList(resources[serviceId]?.Properties?.LoadBalancers).map((lb) => lb?.TargetGroupArn).filter((arn) => arn !== undefined);
 }
+
+/**
+ * Queues a function consumes through its event source mappings (on the function or one
+ * of its aliases): with their dead-letter queues, they are part of a queue worker.
+ */
+export function queuesConsumedBy(resources: Resources, functionId: string): string[] {
+  const aliases = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Alias'
+    && referencedIds(r.Properties?.FunctionName).has(functionId)).map(([id]) => id);
+  const invoked = new Set([functionId, ...aliases]);
+  return Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping'
+    && [...referencedIds(r.Properties?.FunctionName)].some((id) => invoked.has(id)))
+    .map((r) => referencedId(r.Properties?.EventSourceArn))
+    .filter((id): id is string => id !== undefined && resources[id]?.Type === 'AWS::SQS::Queue');
+}

@@ -1,6 +1,6 @@
 import { Catalog, CatalogObjective, CatalogService } from './catalog';
 import { OWNERSHIP_TAGS } from '../core/ownership';
-import { SERVICE_TYPES } from '../model/identities';
+import { queuesConsumedBy, SERVICE_TYPES } from '../model/identities';
 import { StackModel } from '../model/stack-model';
 import { constructPath, tagsOf } from '../model/template';
 
@@ -41,6 +41,7 @@ export function discoverServices(model: StackModel, catalog: Catalog | undefined
     // A service's dependencies are part of it in the report (their alarms are its own), not services of their own.
     const members = new Set([...membersOf(model, primary), ...dependencies.map((d) => d.resource)]);
     const dependencyAlarms = dependencies.flatMap((d) => Object.values(d.alarms ?? {})).filter((a) => model.alarms.has(a));
+    consumedQueues(model, primary, entry.name).forEach((q) => membersOf(model, q).forEach((m) => members.add(m)));
     members.forEach((m) => claimed.add(m));
     const underPath = [...model.alarms.values()]
       .filter((a) => entry.path && (constructPath(a.resource) ?? '').startsWith(`${entry.path}/`)).map((a) => a.id);
@@ -107,6 +108,15 @@ function membersOf(model: StackModel, primary: string | undefined): Set<string> 
   if (!primary) return new Set();
   const dlq = model.resource(primary)?.Type === 'AWS::SQS::Queue' ? model.deadLetterQueueOf(primary) : undefined;
   return new Set([primary, ...(dlq ? [dlq] : [])]);
+}
+
+/**
+ * The queues a catalog service's function consumes and that carry its `service` tag: a
+ * queue worker's queue, one service with its consumer (and, through membersOf, its DLQ).
+ */
+function consumedQueues(model: StackModel, primary: string | undefined, serviceName: string): string[] {
+  if (!primary || model.resource(primary)?.Type !== 'AWS::Lambda::Function') return [];
+  return queuesConsumedBy(model.resources, primary).filter((q) => tagsOf(model.resource(q))[OWNERSHIP_TAGS.service] === serviceName);
 }
 
 function isDeadLetterQueue(model: StackModel, id: string): boolean {

@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { allowApiDiagnostics, createApiDiagnosticsRunbook } from './api-diagnostics';
 import { ChangeRunbookOptions, variantId } from './approval';
@@ -12,6 +13,8 @@ import { createEcsRollbackRunbook, TASK_ROLES_SLOT } from './ecs-rollback';
 import { createNotifyRunbook, createOpsItemRunbook, TOPIC_SLOT } from './generic';
 import { createLambdaConcurrencyRunbook, createLambdaRollbackRunbook } from './lambda-changes';
 import { allowLambdaDiagnostics, createLambdaDiagnosticsRunbook, FUNCTION_SLOT, logGroupArn } from './lambda-diagnostics';
+import { createSqsDiagnosticsRunbook, EVENT_SOURCE_MAPPING_SLOT } from './sqs-diagnostics';
+import { createSqsRedriveRunbook, DEAD_LETTER_QUEUE_SLOT, QUEUE_SLOT } from './sqs-redrive';
 import { OperationsHub } from '../../hub/operations-hub';
 import { Runbook } from '../runbook';
 
@@ -121,6 +124,35 @@ export class RunbookLibrary {
   /** Lets the API diagnostics runbook read `stage`, query the access log group `logGroupName` and read the alarms `healthAlarmArns`. */
   public static allowApiStage(runbook: Runbook, stage: apigateway.IStage, logGroupName: string, healthAlarmArns: string[]): void {
     allowApiDiagnostics(runbook, stage, logGroupName, healthAlarmArns);
+  }
+
+  /** SQS queue worker: gather diagnostics (backlog, dead letters, consumer version and polling state) onto an OpsItem. Read-only. */
+  public static sqsDiagnostics(scope: IConstruct): Runbook {
+    return OperationsHub.of(scope)._shared('SqsDiagnostics', createSqsDiagnosticsRunbook);
+  }
+
+  /** SQS: move a dead-letter queue's messages back to their queue and wait until the move completes, behind an approval by default. */
+  public static sqsRedrive(scope: IConstruct, options: ChangeRunbookOptions = {}): Runbook {
+    return OperationsHub.of(scope)._shared(variantId('SqsRedrive', options), (s, id) => createSqsRedriveRunbook(s, id, options));
+  }
+
+  /**
+   * Lets an SQS runbook (diagnostics, redrive) act on `queue` and its `deadLetterQueue`
+   * (and use their KMS keys, if encrypted with one).
+   */
+  public static allowQueue(runbook: Runbook, queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): void {
+    if (runbook.slots.includes(QUEUE_SLOT)) runbook.allowOn(QUEUE_SLOT, [queue.queueArn]);
+    if (runbook.slots.includes(DEAD_LETTER_QUEUE_SLOT)) runbook.allowOn(DEAD_LETTER_QUEUE_SLOT, [deadLetterQueue.queueArn]);
+    if (runbook.slots.includes(EVENT_SOURCE_MAPPING_SLOT)) return; // diagnostics reads attributes only, which need no key
+    // A redrive reads (decrypts) from the dead-letter queue and writes (encrypts) to the queue; named exactly, not GenerateDataKey*.
+    deadLetterQueue.encryptionMasterKey?.grant(runbook.role, 'kms:Decrypt');
+    queue.encryptionMasterKey?.grant(runbook.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+
+  /** Lets the SQS diagnostics runbook read the consumer `fn` and the event source mapping that feeds it. */
+  public static allowQueueConsumer(runbook: Runbook, fn: lambda.IFunction, eventSourceMapping: lambda.IEventSourceMapping): void {
+    runbook.allowOn(FUNCTION_SLOT, [fn.functionArn]);
+    runbook.allowOn(EVENT_SOURCE_MAPPING_SLOT, [eventSourceMapping.eventSourceMappingArn]);
   }
 
   private constructor() {}
