@@ -35,6 +35,13 @@ export interface SignalAlarmSpec {
   readonly description: string;
   /** Whether this signal fires when the service is totally down (every request fails). */
   readonly detectsOutage: boolean;
+  /**
+   * Whether a deployment in progress rolls back when it fires. False for a signal a new
+   * version cannot clear, e.g. dead letters, which stay until redriven: as a rollback
+   * alarm they would stop every later deployment, the fix included.
+   * @default true
+   */
+  readonly rollsBack?: boolean;
 }
 
 /** Identity every alarm of a service carries in its name and description. */

@@ -26,7 +26,7 @@ export class OperationalQueueWorker extends OperationalService {
   public readonly deadLetterQueue: sqs.IQueue;
   /** The event source mapping that feeds the alias from the queue. */
   public readonly eventSourceMapping: lambda.EventSourceMapping;
-  /** The backlog warning (not part of the health alarm). */
+  /** The backlog warning (not part of the health alarm, never a rollback). */
   public readonly backlogAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: OperationalQueueWorkerProps) {
@@ -37,6 +37,6 @@ export class OperationalQueueWorker extends OperationalService {
     this.queue = kind.queue;
     this.deadLetterQueue = kind.deadLetterQueue;
     this.eventSourceMapping = kind.eventSourceMapping;
-    this.backlogAlarm = kind.backlogAlarm;
+    this.backlogAlarm = this.signalAlarm('backlog')!;
   }
 }

@@ -8,7 +8,7 @@ import { ownershipName, tagOwnership } from '../core/ownership';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsHub } from '../hub/operations-hub';
-import { AlarmEvaluation, createSignalAlarm, detectionSeconds, validateEvaluation } from '../observability/alarm-factory';
+import { AlarmEvaluation, createSignalAlarm, detectionSeconds, SignalAlarmSpec, validateEvaluation } from '../observability/alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { createHealthAlarm } from '../observability/health-alarm';
 import { ServiceLevelObjective, SloIndicator } from '../observability/slo';
@@ -36,7 +36,7 @@ export interface OperationalServiceProps extends OperationalServiceOptions {
 export class OperationalService extends Construct {
   /** The service's name. */
   public readonly serviceName: string;
-  /** Alarms on the signals users feel. */
+  /** Alarms on the signals users feel, warnings included. */
   public readonly alarms: cloudwatch.Alarm[];
   /** Composite alarm over the signal alarms: the one that pages. */
   public readonly healthAlarm: cloudwatch.CompositeAlarm;
@@ -67,6 +67,7 @@ export class OperationalService extends Construct {
   public readonly detectionTime: Duration;
   /** The stack's operations hub. */
   public readonly hub: OperationsHub;
+  private readonly signalNames: string[];
   /** What kind of service it is, bound to its resources (game days read its faults and resources). */
   public readonly kind: IServiceKind;
 
@@ -88,9 +89,13 @@ export class OperationalService extends Construct {
 
     const specs = kind.alarmSpecs(this);
     const rollsBack = kind.rolloutMechanism !== undefined;
+    // Warnings (e.g. an API's 4XX surge) are tickets, not pages: only INFO signals make the service unhealthy.
+    const feedsHealth = (spec: SignalAlarmSpec) => (spec.severity ?? AlarmSeverity.INFO) === AlarmSeverity.INFO;
+    const rollsBackOn = (spec: SignalAlarmSpec) => rollsBack && spec.rollsBack !== false;
+    this.signalNames = specs.map((spec) => spec.signal);
     this.alarms = specs.map((spec) => createSignalAlarm(this, {
       serviceName: this.serviceName,
-      response: `Feeds the ${this.serviceName} health alarm, which pages${rollsBack ? ', and rolls back a deployment in progress' : ''}.`,
+      response: signalResponse(this.serviceName, feedsHealth(spec), rollsBackOn(spec)),
     }, spec, evaluation));
     this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
     const dependencies = bindDependencies(this, this.serviceName, props.dependencies ?? [], evaluation);
@@ -107,8 +112,7 @@ export class OperationalService extends Construct {
     }
     this.latencySlo = props.latencySlo ? latencyObjective(this, this.serviceName, kind, signals, props.latencySlo) : undefined;
     const objectives = [this.slo, this.latencySlo].filter((o): o is ServiceLevelObjective => o !== undefined);
-    // Warnings (e.g. an API's 4XX surge) are tickets, not pages: only INFO signals make the service unhealthy.
-    const feeds = this.alarms.filter((_, i) => (specs[i].severity ?? AlarmSeverity.INFO) === AlarmSeverity.INFO);
+    const feeds = this.alarms.filter((_, i) => feedsHealth(specs[i]));
     const backends = kind.backendHealthAlarms ?? [];
 
     this.healthAlarm = createHealthAlarm(this, {
@@ -123,7 +127,7 @@ export class OperationalService extends Construct {
     const suppressor = suppressWhileBackendsFail(this, this.serviceName, this.healthAlarm, backends, evaluation);
 
     const rollout = rollsBack ? props.rollout ?? RolloutStrategy.DEFAULT : undefined;
-    const rollbackAlarms = rollout ? [...this.alarms, ...(props.additionalRollbackAlarms ?? [])] : [];
+    const rollbackAlarms = rollout ? [...this.alarms.filter((_, i) => rollsBackOn(specs[i])), ...(props.additionalRollbackAlarms ?? [])] : [];
     const rolloutProps = { rollout: props.rollout !== undefined, additionalRollbackAlarms: (props.additionalRollbackAlarms ?? []).length > 0 };
     for (const [prop, given] of Object.entries(rolloutProps)) {
       if (!rollout && given) invalidProp(this, prop, `a ${kind.kindName} service has no rollout of its own`);
@@ -165,6 +169,15 @@ export class OperationalService extends Construct {
     });
   }
 
+  /**
+   * The alarm on one of the service's signals, e.g. `errors` or `backlog`.
+   * @returns the alarm, or undefined when the service has no such signal
+   */
+  public signalAlarm(signal: string): cloudwatch.Alarm | undefined {
+    const i = this.signalNames.indexOf(signal);
+    return i < 0 ? undefined : this.alarms[i];
+  }
+
   /** The alarm evaluation: the props', else the policy's, checked against CloudWatch's rules and the kind's metric resolution. */
   private evaluation(props: OperationalServiceOptions, kind: IServiceKind): AlarmEvaluation {
     if (props.alarmPolicy) AlarmPolicy.set(this, props.alarmPolicy);
@@ -180,4 +193,11 @@ export class OperationalService extends Construct {
     });
     return evaluation;
   }
+}
+
+/** What a signal alarm's description says happens when it fires. */
+function signalResponse(serviceName: string, feedsHealth: boolean, rollsBack: boolean): string {
+  const rollback = rollsBack ? 'rolls back a deployment in progress' : '';
+  if (feedsHealth) return `Feeds the ${serviceName} health alarm, which pages${rollback ? `, and ${rollback}` : ''}.`;
+  return `A warning: acted on by the alarm policy's warning actions, never part of the health alarm${rollback ? `; ${rollback}` : ''}.`;
 }

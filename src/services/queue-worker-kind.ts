@@ -13,8 +13,7 @@ import {
   WorkerQueueSettings, workerQueueSettings, WorkerSignals, workerSignals,
 } from './sqs';
 import { invalidProp } from '../core/validate';
-import { createMetricAlarm, SignalAlarmSpec } from '../observability/alarm-factory';
-import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
+import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { RunbookLibrary } from '../runbooks/library';
 
 /** What the queue worker kind is bound to: the consumer (as for the Lambda kind), its queue and how both are alarmed. */
@@ -41,11 +40,9 @@ export class QueueWorkerServiceKind implements IServiceKind {
   private settings?: WorkerQueueSettings;
   private signals?: WorkerSignals;
   private serviceName = '';
-  private deadLetterSpec?: number;
   private _queue?: sqs.IQueue;
   private _deadLetterQueue?: sqs.IQueue;
   private _eventSourceMapping?: lambda.EventSourceMapping;
-  private _backlogAlarm?: cloudwatch.Alarm;
 
   constructor(private readonly options: QueueWorkerKindOptions) {
     this.consumer = new LambdaServiceKind(options);
@@ -61,8 +58,6 @@ export class QueueWorkerServiceKind implements IServiceKind {
   public get deadLetterQueue(): sqs.IQueue { return this._deadLetterQueue!; }
   /** The event source mapping on the alias, once bound. */
   public get eventSourceMapping(): lambda.EventSourceMapping { return this._eventSourceMapping!; }
-  /** The backlog warning, once the alarms are made. */
-  public get backlogAlarm(): cloudwatch.Alarm { return this._backlogAlarm!; }
 
   public validate(service: Construct): void {
     this.consumer.validate(service);
@@ -141,45 +136,19 @@ export class QueueWorkerServiceKind implements IServiceKind {
   public alarmSpecs(service: Construct): SignalAlarmSpec[] {
     const queueSpecs = workerAlarmSpecs(this.signals!, this.settings!, this.serviceName);
     const specs = [...this.consumer.alarmSpecs(service), ...queueSpecs];
-    this.deadLetterSpec = specs.findIndex((s) => s.signal === 'dead-letters');
-    this._backlogAlarm = this.createBacklogAlarm(service);
     return specs;
   }
 
   public rollOut(service: Construct, request: ServiceRolloutRequest): IConstruct {
-    // Dead letters stay until redriven: as a rollback alarm they would stop every later deployment, the fix included.
-    const deadLetters = request.signalAlarms[this.deadLetterSpec!];
-    const keep = (alarms: cloudwatch.IAlarm[]) => alarms.filter((a) => a !== deadLetters);
-    return this.consumer.rollOut(service, { ...request, rollbackAlarms: keep(request.rollbackAlarms), signalAlarms: keep(request.signalAlarms) });
+    return this.consumer.rollOut(service, request);
   }
 
   public dashboardSection(service: Construct, context: ServiceSectionContext): cloudwatch.IWidget[] {
-    const consumer = this.consumer.dashboardSection(service, { ...context, alarms: [...context.alarms, this.backlogAlarm] });
+    const consumer = this.consumer.dashboardSection(service, context);
     return [...consumer, ...workerGraphs(context.serviceName, this.signals!, this.settings!)];
   }
 
   public ownedResources(): IConstruct[] {
     return [...this.consumer.ownedResources(), this.queue, this.deadLetterQueue];
-  }
-
-  /** The backlog warning: work waits, none is lost, so it feeds neither the health alarm nor a rollback. */
-  private createBacklogAlarm(service: Construct): cloudwatch.Alarm {
-    const policy = AlarmPolicy.of(service);
-    const backlog = this.settings!.backlogMessages;
-    return createMetricAlarm(service, {
-      id: 'BacklogAlarm',
-      serviceName: this.serviceName,
-      signal: 'backlog',
-      severity: AlarmSeverity.WARNING,
-      description: `At least ${backlog} messages wait in the queue of ${this.serviceName}. Impact: work is done late; `
-        + 'consumers may be too few (concurrency, batch size) or too slow. Pages no one: the message-age alarm judges delay.',
-    }, {
-      metric: this.signals!.visible,
-      threshold: backlog,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: this.options.evaluationPeriods ?? policy.evaluationPeriods,
-      datapointsToAlarm: this.options.datapointsToAlarm ?? policy.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -4,6 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { integerInRange, invalidProp, positiveNumber, wholeDuration } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
+import { AlarmSeverity } from '../observability/alarm-policy';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
 
 /**
@@ -321,6 +322,7 @@ export function workerAlarmSpecs(signals: WorkerSignals, settings: WorkerQueueSe
   return [age, {
     ...deadLetters,
     description: `${deadLetters.description} Any dead letter is data at risk: it pages.`,
+    rollsBack: false, // they stay until redriven, so they would stop every later deployment, the fix included
   }, {
     signal: 'item-failures',
     metric: signals.itemFailureRate,
@@ -329,6 +331,16 @@ export function workerAlarmSpecs(signals: WorkerSignals, settings: WorkerQueueSe
     description: `At least ${settings.itemFailurePercent}% of the messages received from queue ${queueName} were not deleted `
       + '(batch items reported failed, or batches that failed). Impact: that work is retried late, then dead-lettered.',
     detectsOutage: true,
+  }, {
+    signal: 'backlog',
+    severity: AlarmSeverity.WARNING,
+    metric: signals.visible,
+    threshold: settings.backlogMessages,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    description: `At least ${settings.backlogMessages} messages wait in queue ${queueName}. Impact: work is done late; `
+      + 'consumers may be too few (concurrency, batch size) or too slow. Pages no one: the message-age alarm judges delay.',
+    detectsOutage: false,
+    rollsBack: false, // a backlog built before a deployment is not the new version's doing
   }];
 }
 

@@ -109,7 +109,7 @@ describe('OperationalQueueWorker: random props', () => {
       expect(scope.resolve((cfn(worker.deadLetterQueue) as sqs.CfnQueue).messageRetentionPeriod)).toBe(s(c, 'deadLetterRetentionPeriod') ?? 14 * DAY);
       const mapping = cfn(worker.eventSourceMapping) as lambda.CfnEventSourceMapping;
       expect([mapping.batchSize, mapping.functionResponseTypes]).toEqual([c.batchSize ?? 10, ['ReportBatchItemFailures']]);
-      expect(worker.alarms).toHaveLength(6);
+      expect(worker.alarms).toHaveLength(7); // six signals and the backlog warning
       expect((cfn(worker.alarms[3]) as cloudwatch.CfnAlarm).threshold).toBe(s(c, 'processingTimeBudget') ?? 30);
       expect((cfn(worker.backlogAlarm) as cloudwatch.CfnAlarm).threshold).toBe(c.backlogThreshold ?? 1000);
       expect(worker.detectionTime.toSeconds()).toBe(180);

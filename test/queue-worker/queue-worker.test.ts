@@ -130,8 +130,15 @@ describe('signals: metrics, periods, datapoints', () => {
 
   test('the health alarm is any of the six signal alarms; the backlog warning pages no one and is not part of it', () => {
     const health = resources[id(orders.healthAlarm)].Properties;
-    expect(orders.alarms).toHaveLength(6);
-    for (const a of orders.alarms) expect(flat(health.AlarmRule)).toContain(`<${id(a)}.Arn>`);
+    expect(orders.alarms).toHaveLength(7);
+    const paging = orders.alarms.filter((a) => a !== orders.backlogAlarm);
+    expect(paging).toHaveLength(6);
+    for (const a of paging) expect(flat(health.AlarmRule)).toContain(`<${id(a)}.Arn>`);
+    expect(orders.signalAlarm('backlog')).toBe(orders.backlogAlarm);
+    // Each says what it does: dead letters page but roll nothing back; the backlog is a warning.
+    expect(alarm('dead-letters').Properties.AlarmDescription).toMatch(/health alarm, which pages\.$/);
+    expect(alarm('errors').Properties.AlarmDescription).toMatch(/which pages, and rolls back a deployment in progress\.$/);
+    expect(alarm('backlog', 'OrderEvents', 'warning').Properties.AlarmDescription).toMatch(/A warning: .* never part of the health alarm\.$/);
     const backlog = alarm('backlog', 'OrderEvents', 'warning').Properties;
     expect(backlog.Threshold).toBe(1000);
     expect(stat({ Properties: backlog }).Metric.MetricName).toBe('ApproximateNumberOfMessagesVisible');
