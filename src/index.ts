@@ -23,3 +23,4 @@ export * from './observability/kpi';
 export * from './observability/slo';
 export * from './checks';
 export * from './report';
+export * from './incidents';

@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, RunbookLibrary,
+  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, OperationsLog, RunbookLibrary,
   RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -64,6 +64,11 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   },
   OperationsHub: (stack) => {
     new OperationsHub(stack, 'Ops');
+  },
+  // The operations log, on, with the account's resource policy in the stack (a single-stack app).
+  OperationsLog: (stack) => {
+    OperationsLog.enable(stack, { createAccess: true });
+    new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
   },
   // Documented settings: info and warning alarms notify a topic of the team's; they are still not pages.
   TopicForInfoAndWarning: (stack) => {

@@ -8,6 +8,7 @@ import { ownershipName, tagOwnership } from '../core/ownership';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsHub } from '../hub/operations-hub';
+import { operateIncidents } from '../incidents/operate';
 import { AlarmEvaluation, createSignalAlarm, detectionSeconds, validateEvaluation } from '../observability/alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { createHealthAlarm } from '../observability/health-alarm';
@@ -147,6 +148,9 @@ export class OperationalService extends Construct {
         ...(responders.others ?? []),
       ],
     });
+
+    // Incidents (issue 13): routes this service to the stack's operations log, when that is on.
+    operateIncidents(this, { deployment: this.deployment, ownedResources: kind.ownedResources(), runbooks: this.runbooks });
   }
 
   /** The alarm evaluation: the props', else the policy's, checked against CloudWatch's rules and the kind's metric resolution. */

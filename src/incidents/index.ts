@@ -1,0 +1,5 @@
+export { OperationsLog, OperationsLogTarget } from './operations-log';
+export type { OperationsLogProps } from './operations-log';
+export { OperationsLogAccess } from './operations-log-access';
+export type { OperationsLogAccessProps } from './operations-log-access';
+export { OperationsEventSource, OperationsMetric, OperationsDimension } from './operations-metrics';

@@ -1,0 +1,275 @@
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as fc from 'fast-check';
+import {
+  OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog, OperationsLogAccess, OperationsMetric,
+} from '../../src';
+import { OPERATIONS_LOG_ACCESS_WARNING } from '../../src/incidents/operations-log';
+import { LOGS_RESOURCE_POLICY_CHARS } from '../../src/incidents/operations-log-access';
+import { changeFailureRate, OPERATIONS_FILTERS, operationsMetric, OperationsDimension } from '../../src/incidents/operations-metrics';
+import { EcsServiceKind } from '../../src/services/ecs-kind';
+import { runs } from '../support/arbitraries';
+import { matches, resolveRefs } from '../support/event-pattern';
+import { filterMatches, parseFilterPattern, selectField } from '../support/log-filter-pattern';
+import { albFargateService, fixtureEvent, flat, plainFunction, strictApp } from '../support/stacks';
+
+const env = { account: '123456789012', region: 'us-east-1' };
+const app = strictApp();
+
+// The Lambda service exists before the log is turned on, the ECS service after: both are routed.
+const stack = new Stack(app, 'Shop', { env });
+const checkout = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+const log = OperationsLog.enable(stack, { createAccess: true });
+const fargate = albFargateService(stack);
+const web = new OperationalService(stack, 'Web', { kind: new EcsServiceKind({ service: fargate.service, targetGroup: fargate.targetGroup, loadBalancer: fargate.loadBalancer }) });
+log.routeExperimentTemplate('EXTa1b2c3de5f6g7h', stack);
+
+// Measures what the log adds: per stack (log on vs off) and per service (one more function).
+const sized = (id: string, functions: number, withLog: boolean): Stack => {
+  const s = new Stack(app, id, { env });
+  if (withLog) OperationsLog.enable(s, { createAccess: true });
+  for (let i = 0; i < functions; i++) new OperationalFunction(s, `Fn${i}Svc`, { lambdaFunction: plainFunction(s, `Fn${i}`) });
+  return s;
+};
+const measured = { off1: sized('Off1', 1, false), on1: sized('On1', 1, true), on2: sized('On2', 2, true) };
+// In an app of its own: Annotations.fromStack synthesizes the whole app again.
+const bare = new Stack(strictApp(), 'NoAccess', { env });
+OperationsLog.of(bare);
+
+const t = Template.fromStack(stack);
+const resources = t.toJSON().Resources as Record<string, any>;
+const id = (c: any): string => stack.getLogicalId((c.node.defaultChild ?? c) as any);
+const hub = OperationsHub.of(stack);
+const rule = (source: OperationsEventSource): any => resources[id(log.ruleFor(source)!)].Properties;
+
+/** Deployed values of the references the rules' patterns hold. */
+const appId = Object.keys(resources).find((k) => resources[k].Type === 'AWS::CodeDeploy::Application')!;
+const documentId = id(checkout.runbooks[0].node.findChild('Document'));
+const serviceId = id(fargate.service);
+const refs: Record<string, string> = {
+  ...Object.fromEntries(Object.keys(resources).filter((k) => resources[k].Type === 'AWS::SSM::Document').map((k) => [k, `Shop-${k}-XYZ`])),
+  [appId]: 'Shop-LambdaApplication-ABC',
+  [serviceId]: 'arn:aws:ecs:us-east-1:123456789012:service/shop/web',
+};
+
+const FIXTURES = [
+  'cloudwatch-alarm-state-change-composite.json', 'cloudwatch-alarm-state-change-metric-math.json', 'cloudwatch-alarm-state-change-single-metric.json',
+  'cloudwatch-alarm-state-change-single-metric-ok.json', 'codedeploy-deployment-state-change-failure.json', 'codedeploy-deployment-state-change-success.json',
+  'ecs-deployment-state-change-failed.json', 'ecs-task-state-change-running.json', 'ecs-task-state-change-stopped.json', 'fis-experiment-state-change.json',
+  'health-event.json', 'ssm-automation-execution-status-change.json', 'ssm-automation-step-status-change.json',
+];
+
+/** The sample events with this stack's names in them, as its rules would see them. */
+function ourEvent(name: string): any {
+  const e = fixtureEvent(name);
+  if (e.source === 'aws.cloudwatch') {
+    e.detail.alarmName = `Shop-Checkout-health-critical${e.detail.alarmName}`;
+  }
+  if (e.source === 'aws.codedeploy') e.detail.application = refs[appId];
+  if (e['detail-type'] === 'ECS Deployment State Change') e.resources = [refs[serviceId]];
+  if (e['detail-type'] === 'EC2 Automation Execution Status-change Notification') e.detail.Definition = refs[documentId];
+  return e;
+}
+
+const EXPECTED_RULE_MATCHES: Record<OperationsEventSource, string[]> = {
+  [OperationsEventSource.ALARMS]: ['cloudwatch-alarm-state-change-composite.json'],
+  [OperationsEventSource.CODEDEPLOY]: ['codedeploy-deployment-state-change-failure.json', 'codedeploy-deployment-state-change-success.json'],
+  [OperationsEventSource.ECS]: ['ecs-deployment-state-change-failed.json'],
+  [OperationsEventSource.RUNBOOKS]: ['ssm-automation-execution-status-change.json'],
+  [OperationsEventSource.EXPERIMENTS]: ['fis-experiment-state-change.json'],
+};
+
+describe('the operations log', () => {
+  test('one KMS-encrypted log group per stack, under the shared prefix, kept a year; the key lets Logs use it for operations logs only', () => {
+    const group = resources[id(log.logGroup)].Properties;
+    expect(group).toMatchObject({ LogGroupName: '/cdk-opex/operations/Shop', RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [id(hub.topicKey), 'Arn'] } });
+    const statements = resources[id(hub.topicKey)].Properties.KeyPolicy.Statement;
+    const forLogs = statements.find((s: any) => flat(s.Principal?.Service ?? '').startsWith('logs.'));
+    expect(flat(forLogs.Principal.Service)).toBe('logs.us-east-1.amazonaws.com');
+    expect(flat(forLogs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe('arn:<AWS::Partition>:logs:us-east-1:123456789012:log-group:/cdk-opex/operations/*');
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup')).toHaveLength(1);
+  });
+
+  test('one Logs resource policy for every operations log of the account and region, for this account\'s rules only', () => {
+    const [policy, ...more] = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::ResourcePolicy');
+    expect(more).toEqual([]);
+    expect(policy.Properties.PolicyName).toBe('cdk-opex-operations-log');
+    const doc = JSON.parse(flat(policy.Properties.PolicyDocument).replace(/<AWS::Partition>/g, 'aws'));
+    expect(doc.Statement).toEqual([expect.objectContaining({
+      Effect: 'Allow',
+      Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/cdk-opex/operations/*:*',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/*' } },
+    })]);
+    const access = stack.node.findChild('OperationsLogAccess') as OperationsLogAccess;
+    expect(access.policyChars).toBeLessThan(LOGS_RESOURCE_POLICY_CHARS / 5);
+    const other = new Stack(strictApp(), 'Other', { env });
+    new OperationsLogAccess(other, 'Access');
+    expect(() => new OperationsLogAccess(other, 'Again')).toThrow(/Other\/Again: invalid `scope`: stack Other already has an OperationsLogAccess/);
+    expect(OperationsLogAccess.existsFor(bare)).toBe(false);
+  });
+
+  test('without an OperationsLogAccess for its account and region in the app, the log warns how to set one up', () => {
+    Annotations.fromStack(bare).hasWarning('/NoAccess/CdkOpexOperations/OperationsLog', Match.stringLikeRegexp('deploy OperationsLogAccess once per account and region'));
+    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', expect.anything()))).not.toContain(OPERATIONS_LOG_ACCESS_WARNING);
+  });
+
+  test.each(Object.values(OperationsEventSource))('%s rule matches its sample events, not unrelated ones, nor other stacks\'', (source) => {
+    const pattern = resolveRefs(rule(source).EventPattern, refs);
+    expect(FIXTURES.filter((f) => matches(pattern, ourEvent(f)))).toEqual(EXPECTED_RULE_MATCHES[source]);
+    // The same events from another stack's resources are not this stack's.
+    const elsewhere = source === OperationsEventSource.EXPERIMENTS ? EXPECTED_RULE_MATCHES[source] : [];
+    expect(FIXTURES.filter((f) => matches(pattern, fixtureEvent(f)))).toEqual(elsewhere);
+  });
+
+  test('each rule writes the whole event to the log group (its ARN without `:*`) and dead-letters to the hub\'s queue; no custom resource', () => {
+    for (const source of Object.values(OperationsEventSource)) {
+      const [target] = rule(source).Targets;
+      expect(flat(target.Arn)).toBe(`arn:<AWS::Partition>:logs:us-east-1:123456789012:log-group:<${id(log.logGroup)}>`);
+      expect(target.Input).toBeUndefined();
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [id(hub.responseDeadLetterQueue), 'Arn'] } });
+    }
+    expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource')).toEqual([]);
+    // Routed: the one CodeDeploy application, the ECS service, each runbook once.
+    expect(rule(OperationsEventSource.RUNBOOKS).EventPattern.detail.Definition).toHaveLength(new Set([...checkout.runbooks, ...web.runbooks]).size);
+  });
+});
+
+/** Each filter's events among the samples, as EventBridge writes them (the event JSON is the log message). */
+const EXPECTED_FILTER_MATCHES: Record<string, string[]> = {
+  CodeDeployDeployments: ['codedeploy-deployment-state-change-failure.json', 'codedeploy-deployment-state-change-success.json'],
+  CodeDeployFailedDeployments: ['codedeploy-deployment-state-change-failure.json'],
+  EcsDeployments: ['ecs-deployment-state-change-failed.json'],
+  EcsFailedDeployments: ['ecs-deployment-state-change-failed.json'],
+  Pages: ['cloudwatch-alarm-state-change-composite.json', 'cloudwatch-alarm-state-change-metric-math.json', 'cloudwatch-alarm-state-change-single-metric.json'],
+  Recoveries: [],
+  RunbookRuns: ['ssm-automation-execution-status-change.json'],
+  RunbookFailures: [],
+  GameDaysPassed: ['fis-experiment-state-change.json'],
+  GameDaysFailed: [],
+};
+
+describe('operations-health metric filters', () => {
+  test.each(OPERATIONS_FILTERS.map((f) => [f.id, f] as const))('%s counts the right events, with its dimension read from them', (_name, filter) => {
+    const hits = FIXTURES.filter((f) => filterMatches(filter.pattern, JSON.stringify(fixtureEvent(f))));
+    expect(hits).toEqual(EXPECTED_FILTER_MATCHES[filter.id]);
+    for (const hit of hits) expect(typeof selectField(filter.dimensionField, fixtureEvent(hit))).toBe('string');
+  });
+
+  test('the other outcomes: a recovery, a failed runbook, a stopped game day, a stopped deployment', () => {
+    const byId = Object.fromEntries(OPERATIONS_FILTERS.map((f) => [f.id, f.pattern]));
+    const ok = fixtureEvent('cloudwatch-alarm-state-change-composite.json');
+    ok.detail.previousState.value = 'ALARM';
+    ok.detail.state.value = 'OK';
+    expect([filterMatches(byId.Recoveries, JSON.stringify(ok)), filterMatches(byId.Pages, JSON.stringify(ok))]).toEqual([true, false]);
+    const failedRun = { ...fixtureEvent('ssm-automation-execution-status-change.json') };
+    failedRun.detail = { ...failedRun.detail, Status: 'TimedOut' };
+    const counted = (ids: string[], e: unknown) => ids.map((i) => filterMatches(byId[i], JSON.stringify(e)));
+    expect(counted(['RunbookFailures', 'RunbookRuns'], failedRun)).toEqual([true, true]);
+    const stopped = fixtureEvent('fis-experiment-state-change.json');
+    stopped.detail['new-state'].status = 'stopped';
+    expect(counted(['GameDaysFailed', 'GameDaysPassed'], stopped)).toEqual([true, false]);
+    const stop = fixtureEvent('codedeploy-deployment-state-change-failure.json');
+    stop.detail.state = 'STOP';
+    expect(filterMatches(byId.CodeDeployFailedDeployments, JSON.stringify(stop))).toBe(true);
+    const started = { ...stop, detail: { ...stop.detail, state: 'START' } };
+    expect(filterMatches(byId.CodeDeployDeployments, JSON.stringify(started))).toBe(false);
+  });
+
+  test('ten filters per stack, each with one dimension from a field of the event, counting 1 per event', () => {
+    const filters = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::MetricFilter').map((r) => r.Properties);
+    expect(filters).toHaveLength(OPERATIONS_FILTERS.length);
+    for (const f of filters) {
+      expect(f.LogGroupName).toEqual({ Ref: id(log.logGroup) });
+      const [m] = f.MetricTransformations;
+      expect(m).toMatchObject({ MetricNamespace: 'CdkOpex/Operations/Shop', MetricValue: '1', Unit: 'Count' });
+      expect(m.Dimensions).toHaveLength(1);
+      expect(m.DefaultValue).toBeUndefined(); // Logs rejects a default value with dimensions
+      expect(OPERATIONS_FILTERS.find((o) => o.pattern === f.FilterPattern)?.dimensionField).toBe(m.Dimensions[0].Value);
+    }
+  });
+
+  test('change failure rate is failed over finished deployments in percent, 0 with no deployment', () => {
+    const ns = log.metricNamespace;
+    const math = changeFailureRate(
+      [operationsMetric(ns, OperationsMetric.DEPLOYMENTS, OperationsDimension.DEPLOYMENT_GROUP, 'a'), operationsMetric(ns, OperationsMetric.DEPLOYMENTS, OperationsDimension.ECS_SERVICE, 'b')],
+      [operationsMetric(ns, OperationsMetric.FAILED_DEPLOYMENTS, OperationsDimension.DEPLOYMENT_GROUP, 'a'), operationsMetric(ns, OperationsMetric.FAILED_DEPLOYMENTS, OperationsDimension.ECS_SERVICE, 'b')],
+    );
+    const evaluate = (values: Record<string, number | undefined>): number => {
+      const js = math.expression.replace(/FILL\((\w+), 0\)/g, (_m, v) => `(${values[v] ?? 0})`).replace(/IF\((.*) > 0, (.*), 0\)$/, '($1 > 0 ? $2 : 0)');
+      return Function(`return ${js};`)();
+    };
+    expect(Object.keys(math.usingMetrics).sort()).toEqual(['d0', 'd1', 'f0', 'f1']);
+    expect(evaluate({ d0: 3, d1: 1, f0: 1 })).toBe(25);
+    expect(evaluate({ d0: 2, f0: 2 })).toBe(100);
+    expect(evaluate({})).toBe(0);
+    expect(() => changeFailureRate([], [])).toThrow(/at least one/);
+  });
+});
+
+describe('the filter-pattern evaluator', () => {
+  const event = JSON.stringify({ 'a': { b: 'Hello', n: 3 }, 'list': ['x', 'y'], 'detail-type': 'T' });
+  test.each([
+    ['{ $.a.b = "Hello" }', true], ['{ $.a.b = "Hel*" }', true], ['{ $.a.b = "*llo" }', true], ['{ $.a.b = "hello" }', false],
+    ['{ $.a.b != "Hello" }', false], ['{ $.missing = "x" }', false], ['{ $.a.n = 3 }', true], ['{ $.list[1] = "y" }', true],
+    ['{ $.detail-type = "T" }', true], ['{ ($.a.b = "x") || ($.a.n = 3) && ($.list[0] = "x") }', true],
+    ['{ (($.a.b = "x") || ($.a.n = 3)) && ($.list[0] = "z") }', false], ['{ $.a = "x" }', false],
+  ])('%s → %s', (pattern, expected) => {
+    expect(filterMatches(pattern, event)).toBe(expected);
+  });
+
+  test('a message that is not JSON matches no JSON pattern; unsupported syntax throws', () => {
+    expect(filterMatches('{ $.a = "x" }', 'plain text')).toBe(false);
+    for (const bad of ['$.a = "x"', '{ $.a > 1 }', '{ ($.a = "x" }', '{ $.a = "x" $.b = "y" }', '{ %x% }']) {
+      expect(() => parseFilterPattern(bad)).toThrow();
+    }
+  });
+});
+
+describe('what the operations log adds', () => {
+  const size = (s: Stack) => {
+    const json = Template.fromStack(s).toJSON();
+    return { resources: Object.keys(json.Resources).length, bytes: JSON.stringify(json).length };
+  };
+  test('a fixed set of resources per stack and none per service', () => {
+    const [off1, on1] = [measured.off1, measured.on1].map(size);
+    const perStack = { resources: on1.resources - off1.resources, bytes: on1.bytes - off1.bytes };
+    // What the log itself holds (its rules, filters and group, and the access policy) with one Lambda service, then two.
+    const logOwned = (s: Stack) => {
+      const json = Template.fromStack(s).toJSON().Resources as Record<string, unknown>;
+      const ids = s.node.findAll().filter((c) => (c.node.scopes.some((p) => p instanceof OperationsLog || p instanceof OperationsLogAccess))
+        && (c as any).cfnResourceType !== undefined).map((c) => s.getLogicalId(c as any));
+      return { resources: ids.length, bytes: ids.reduce((n, k) => n + JSON.stringify(json[k]).length, 0) };
+    };
+    const [one, two] = [measured.on1, measured.on2].map(logOwned);
+    const perService = { resources: two.resources - one.resources, bytes: two.bytes - one.bytes };
+    // Log group, resource policy, 3 rules (alarms, runbooks, CodeDeploy) and their 6 filters: 11, all per stack.
+    expect(perStack.resources).toBe(11);
+    expect(one.resources).toBe(perStack.resources);
+    expect(Object.keys(Template.fromStack(measured.on1).findResources('AWS::Logs::MetricFilter'))).toHaveLength(6);
+    expect(perService.resources).toBe(0);
+    expect(perService.bytes).toBeLessThan(200);
+    // eslint-disable-next-line no-console
+    console.log(`operations log: +${perStack.resources} resources / +${perStack.bytes} bytes per stack; `
+      + `+${perService.resources} resources / +${perService.bytes} bytes per Lambda service`);
+  });
+});
+
+describe('props', () => {
+  const retentions = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number');
+  test('valid props build; a retention Logs does not offer or a bad policy name throws naming the prop', () => {
+    fc.assert(fc.property(fc.constantFrom(...retentions), fc.boolean(), (retention, createAccess) => {
+      const s = new Stack(strictApp(), 'P', { env });
+      expect(OperationsLog.enable(s, { retention, createAccess }).logGroup).toBeDefined();
+      expect(() => OperationsLog.enable(s)).toThrow(/invalid `OperationsLog`/);
+    }), runs(10));
+    fc.assert(fc.property(fc.integer({ min: 2, max: 5000 }).filter((n) => !retentions.includes(n)), (retention) => {
+      expect(() => OperationsLog.enable(new Stack(strictApp(), 'P', { env }), { retention })).toThrow(/invalid `retention`/);
+    }), runs(10));
+    fc.assert(fc.property(fc.constantFrom('', 'has space', 'a:b', 'x'.repeat(256)), (policyName) => {
+      expect(() => new OperationsLogAccess(new Stack(strictApp(), 'P', { env }), 'A', { policyName })).toThrow(/invalid `policyName`/);
+    }), runs(4));
+  });
+});
