@@ -1,5 +1,6 @@
 export { OperationsLog, OperationsLogTarget } from './operations-log';
 export type { OperationsLogProps } from './operations-log';
+export type { DeploymentTarget, LoggedService } from './operations-metrics';
 export { OperationsLogAccess } from './operations-log-access';
 export type { OperationsLogAccessProps } from './operations-log-access';
 export { OperationsEventSource, OperationsMetric, OperationsDimension } from './operations-metrics';

@@ -8,7 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { aws_events as eventsRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
 import { OPERATIONS_LOG_PREFIX, OperationsLogAccess } from './operations-log-access';
-import { OPERATIONS_FILTERS, OperationsEventSource } from './operations-metrics';
+import { LoggedService, OPERATIONS_FILTERS, OperationsEventSource } from './operations-metrics';
+import { operationsRow, OPERATIONS_ROW_WIDGETS } from './operations-row';
 import { invalidProp } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 import { responseDeadLetterQueue } from '../runbooks/response-dead-letters';
@@ -90,6 +91,7 @@ export class OperationsLog extends Construct {
   /** The routing rules, by source, as made. */
   private readonly rules = new Map<OperationsEventSource, events.Rule>();
   private readonly routed = new Map<OperationsEventSource, Map<string, string>>();
+  private readonly loggedServices: LoggedService[] = [];
 
   constructor(scope: Construct, id: string, props: OperationsLogProps = {}) {
     super(scope, id);
@@ -117,6 +119,30 @@ export class OperationsLog extends Construct {
 
     this.route(OperationsEventSource.ALARMS, hub.alarmNamePrefix);
     for (const pending of pendingRoutes(stack)) pending(this);
+    hub._setOperationsRow({ widgetCount: OPERATIONS_ROW_WIDGETS, build: () => operationsRow(this) });
+  }
+
+  /** The services routed here, in the order they were made. */
+  public get services(): LoggedService[] {
+    return [...this.loggedServices];
+  }
+
+  /** Values routed for `source` (document names, experiment template ids...), in the order they were routed. */
+  public routedValues(source: OperationsEventSource): string[] {
+    return [...this.routed.get(source)?.values() ?? []];
+  }
+
+  /** `[label, value]` of what is routed for `source`: the label is the owning construct's id. */
+  public routedEntries(source: OperationsEventSource): Array<[string, string]> {
+    return [...this.routed.get(source)?.entries() ?? []].map(([path, value]) => [path.split('/').pop()!, value]);
+  }
+
+  /**
+   * Records a service for the operations-health row.
+   * @internal
+   */
+  public _registerService(service: LoggedService): void {
+    this.loggedServices.push(service);
   }
 
   /** Routes the deployments of a CodeDeploy deployment group (its application's, the stack's one). */

@@ -51,6 +51,24 @@ export enum OperationsDimension {
   EXPERIMENT_TEMPLATE = 'ExperimentTemplate',
 }
 
+/** Where a service's deployments are counted: the dimension and its value (a deployment group's name, an ECS service's ARN). */
+export interface DeploymentTarget {
+  /** The dimension deployments are counted by. */
+  readonly dimension: OperationsDimension;
+  /** Its value. */
+  readonly value: string;
+}
+
+/** A service routed to the operations log, for its line on the operations-health row. */
+export interface LoggedService {
+  /** The service's name. */
+  readonly serviceName: string;
+  /** Name of its health alarm: pages and recoveries are counted by it. */
+  readonly healthAlarmName: string;
+  /** Where its deployments are counted. */
+  readonly deployments: DeploymentTarget[];
+}
+
 /** One metric filter of the operations log: which events it counts and the field its one dimension is taken from. */
 export interface OperationsFilter {
   readonly id: string;
@@ -182,14 +200,15 @@ export function operationsMetric(namespace: string, metric: OperationsMetric, di
  * Change failure rate in percent: failed over finished deployments, summed over the
  * given metrics (one pair per deployment target); 0 when nothing was deployed.
  */
-export function changeFailureRate(deployments: cloudwatch.IMetric[], failed: cloudwatch.IMetric[], label = 'Change failure rate (%)'): cloudwatch.MathExpression {
+export function changeFailureRate(deployments: cloudwatch.IMetric[], failed: cloudwatch.IMetric[], label = 'Change failure rate (%)',
+  idPrefix = ''): cloudwatch.MathExpression {
   if (deployments.length === 0 || deployments.length !== failed.length) {
     throw new Error('changeFailureRate: give one failed-deployments metric per deployments metric, at least one');
   }
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  deployments.forEach((m, i) => { usingMetrics[`d${i}`] = m; });
-  failed.forEach((m, i) => { usingMetrics[`f${i}`] = m; });
-  const sum = (prefix: string): string => deployments.map((_, i) => `FILL(${prefix}${i}, 0)`).join(' + ');
+  deployments.forEach((m, i) => { usingMetrics[`${idPrefix}d${i}`] = m; });
+  failed.forEach((m, i) => { usingMetrics[`${idPrefix}f${i}`] = m; });
+  const sum = (prefix: string): string => deployments.map((_, i) => `FILL(${idPrefix}${prefix}${i}, 0)`).join(' + ');
   return new cloudwatch.MathExpression({
     expression: `IF((${sum('d')}) > 0, 100 * (${sum('f')}) / (${sum('d')}), 0)`,
     usingMetrics,

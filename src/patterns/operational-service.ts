@@ -150,7 +150,8 @@ export class OperationalService extends Construct {
     });
 
     // Incidents (issue 13): routes this service to the stack's operations log, when that is on.
-    operateIncidents(this, { deployment: this.deployment, ownedResources: kind.ownedResources(), runbooks: this.runbooks });
+    const incidentSources = { serviceName: this.serviceName, healthAlarmName: healthName, deployment: this.deployment };
+    operateIncidents(this, { ...incidentSources, ownedResources: kind.ownedResources(), runbooks: this.runbooks });
   }
 
   /** The alarm evaluation: the props', else the policy's, checked against CloudWatch's rules and the kind's metric resolution. */

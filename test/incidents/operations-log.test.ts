@@ -12,7 +12,7 @@ import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { runs } from '../support/arbitraries';
 import { matches, resolveRefs } from '../support/event-pattern';
 import { filterMatches, parseFilterPattern, selectField } from '../support/log-filter-pattern';
-import { albFargateService, fixtureEvent, flat, plainFunction, strictApp } from '../support/stacks';
+import { albFargateService, dashboardBody, fixtureEvent, flat, plainFunction, strictApp } from '../support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const app = strictApp();
@@ -112,8 +112,11 @@ describe('the operations log', () => {
   });
 
   test('without an OperationsLogAccess for its account and region in the app, the log warns how to set one up', () => {
-    Annotations.fromStack(bare).hasWarning('/NoAccess/CdkOpexOperations/OperationsLog', Match.stringLikeRegexp('deploy OperationsLogAccess once per account and region'));
-    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', expect.anything()))).not.toContain(OPERATIONS_LOG_ACCESS_WARNING);
+    const warnings = Annotations.fromStack(bare);
+    warnings.hasWarning('/NoAccess/CdkOpexOperations/OperationsLog', Match.stringLikeRegexp('deploy OperationsLogAccess once per account and region'));
+    // The app is synthesized already: its messages are read, not made again.
+    expect(JSON.stringify(app.synth().getStackArtifact('Shop').messages)).not.toContain(OPERATIONS_LOG_ACCESS_WARNING);
+    expect(JSON.stringify(warnings.findWarning('*', Match.anyValue()))).toContain(OPERATIONS_LOG_ACCESS_WARNING);
   });
 
   test.each(Object.values(OperationsEventSource))('%s rule matches its sample events, not unrelated ones, nor other stacks\'', (source) => {
@@ -271,5 +274,43 @@ describe('props', () => {
     fc.assert(fc.property(fc.constantFrom('', 'has space', 'a:b', 'x'.repeat(256)), (policyName) => {
       expect(() => new OperationsLogAccess(new Stack(strictApp(), 'P', { env }), 'A', { policyName })).toThrow(/invalid `policyName`/);
     }), runs(4));
+  });
+});
+
+describe('the operations-health row', () => {
+  const body = dashboardBody(resources[id(hub.dashboards[0])]);
+  const widgets = body.widgets as any[];
+  const graph = (title: string) => widgets.find((w) => w.properties?.title === title)?.properties;
+
+  test('comes right after the summary: a header and six graphs, one line per service', () => {
+    expect(widgets.slice(0, 3).map((w) => w.type)).toEqual(['text', 'alarm', 'text']);
+    expect(widgets[2].properties.markdown).toMatch(/^## Operations health/);
+    expect(widgets.slice(3, 9).map((w) => w.properties.title)).toEqual([
+      'Deployments per day', 'Change failure rate (%)', 'Pages and recoveries', 'Mean time to restore (s)', 'Runbook runs and failures', 'Game days passed and failed',
+    ]);
+    expect(widgets.slice(2, 9).every((w) => w.y === widgets[2].y || w.y === widgets[2].y + 2)).toBe(true);
+    expect(widgets[9].properties.markdown).toMatch(/^## Checkout/);
+  });
+
+  test('per-service metrics come from the filters\' dimensions: deployment group or ECS service, health alarm, runbook, experiment', () => {
+    const text = JSON.stringify(graph('Deployments per day').metrics);
+    expect(text).toContain('"CdkOpex/Operations/Shop","Deployments","DeploymentGroup"');
+    expect(text).toContain('"EcsService"');
+    const pages = JSON.stringify(graph('Pages and recoveries').metrics);
+    for (const svc of [checkout, web]) expect(pages).toContain(`"Alarm","Shop-${svc.serviceName}-health-critical"`);
+    expect(pages).toContain('"Recoveries"');
+    expect(JSON.stringify(graph('Mean time to restore (s)').metrics)).toContain('"TimeToRestore"');
+    expect(JSON.stringify(graph('Game days passed and failed').metrics)).toContain('"ExperimentTemplate","EXTa1b2c3de5f6g7h"');
+    expect(JSON.stringify(graph('Runbook runs and failures').metrics)).toContain('"RunbookFailures"');
+    const rates = (graph('Change failure rate (%)').metrics as any[]).filter((m) => m[0]?.expression).map((m) => m[0].expression);
+    expect(rates).toContain('IF((FILL(cfr0d0, 0)) > 0, 100 * (FILL(cfr0f0, 0)) / (FILL(cfr0d0, 0)), 0)');
+    expect(rates.some((e: string) => e.startsWith('IF((FILL(alld0, 0) + FILL(alld1, 0)) > 0'))).toBe(true);
+  });
+
+  test('a stack whose operations log is off has no such row (its dashboards are unchanged)', () => {
+    const offStack = measured.off1;
+    const dashboardId = offStack.getLogicalId(OperationsHub.of(offStack).dashboards[0].node.defaultChild as any);
+    const off = dashboardBody(Template.fromStack(offStack).toJSON().Resources[dashboardId]);
+    expect(JSON.stringify(off)).not.toContain('Operations health');
   });
 });
