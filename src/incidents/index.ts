@@ -4,3 +4,5 @@ export type { DeploymentTarget, LoggedService } from './operations-metrics';
 export { OperationsLogAccess } from './operations-log-access';
 export type { OperationsLogAccessProps } from './operations-log-access';
 export { OperationsEventSource, OperationsMetric, OperationsDimension } from './operations-metrics';
+export { IncidentTimeline } from './incident-timeline';
+export type { IncidentTimelineProps, TimelineService } from './incident-timeline';

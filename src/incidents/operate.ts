@@ -1,6 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { TimelineService } from './incident-timeline';
 import { whenOperationsLog } from './operations-log';
 import { DeploymentTarget, OperationsDimension } from './operations-metrics';
 import { IRunbook } from '../runbooks/runbook';
@@ -27,17 +30,35 @@ export interface IncidentSources {
 export function operateIncidents(service: IConstruct, sources: IncidentSources): void {
   whenOperationsLog(service, (log) => {
     const deployments: DeploymentTarget[] = [];
+    const stackName = Stack.of(service).stackName;
+    const timeline: Mutable<TimelineService> = {
+      healthAlarmName: sources.healthAlarmName, alarmPrefix: `${stackName}-${sources.serviceName}-`, dedupStrings: [],
+    };
     const group = sources.deployment;
-    if (group instanceof codedeploy.LambdaDeploymentGroup || group instanceof codedeploy.EcsDeploymentGroup) {
+    if (isDeploymentGroup(group)) {
       log.routeDeploymentGroup(group);
       deployments.push({ dimension: OperationsDimension.DEPLOYMENT_GROUP, value: group.deploymentGroupName });
+      timeline.application = group.application.applicationName;
+      timeline.deploymentGroup = group.deploymentGroupName;
     }
     for (const owned of sources.ownedResources) {
-      if (!(owned instanceof ecs.BaseService)) continue;
-      log.routeEcsService(owned.serviceArn, owned);
-      deployments.push({ dimension: OperationsDimension.ECS_SERVICE, value: owned.serviceArn });
+      if (owned instanceof ecs.BaseService) {
+        log.routeEcsService(owned.serviceArn, owned);
+        deployments.push({ dimension: OperationsDimension.ECS_SERVICE, value: owned.serviceArn });
+        timeline.ecsService = owned.serviceArn;
+      }
+      // The OpsItem the Lambda diagnostics runbook opens when the service turns unhealthy.
+      if (owned instanceof lambda.Function) timeline.dedupStrings.push(`cdk-opex:${owned.functionName}:unhealthy`);
     }
+    timeline.dedupStrings.push(`cdk-opex:${sources.healthAlarmName}`);
     for (const runbook of sources.runbooks) log.routeRunbook(runbook);
-    log._registerService({ serviceName: sources.serviceName, healthAlarmName: sources.healthAlarmName, deployments });
+    const groupArn = isDeploymentGroup(group) ? group.deploymentGroupArn : undefined;
+    log._registerService({ serviceName: sources.serviceName, healthAlarmName: sources.healthAlarmName, deployments }, timeline, groupArn);
   });
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function isDeploymentGroup(group?: IConstruct): group is codedeploy.LambdaDeploymentGroup | codedeploy.EcsDeploymentGroup {
+  return group instanceof codedeploy.LambdaDeploymentGroup || group instanceof codedeploy.EcsDeploymentGroup;
 }

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { aws_events as eventsRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
+import { IncidentTimeline, TimelineService } from './incident-timeline';
 import { OPERATIONS_LOG_PREFIX, OperationsLogAccess } from './operations-log-access';
 import { LoggedService, OPERATIONS_FILTERS, OperationsEventSource } from './operations-metrics';
 import { operationsRow, OPERATIONS_ROW_WIDGETS } from './operations-row';
@@ -37,6 +38,12 @@ export interface OperationsLogProps {
    * @default false
    */
   readonly createAccess?: boolean;
+  /**
+   * Write an incident timeline onto the OpsItem of every page when the health alarm
+   * recovers, and publish time to restore (an {@link IncidentTimeline}).
+   * @default true
+   */
+  readonly incidentTimeline?: boolean;
 }
 
 /** An EventBridge target writing the whole event, as JSON, to a log group (allowed by the account's OperationsLogAccess). */
@@ -92,6 +99,11 @@ export class OperationsLog extends Construct {
   private readonly rules = new Map<OperationsEventSource, events.Rule>();
   private readonly routed = new Map<OperationsEventSource, Map<string, string>>();
   private readonly loggedServices: LoggedService[] = [];
+  /**
+   * The stack's incident timeline, unless turned off.
+   * @default - none
+   */
+  public readonly incidentTimeline?: IncidentTimeline;
 
   constructor(scope: Construct, id: string, props: OperationsLogProps = {}) {
     super(scope, id);
@@ -117,6 +129,7 @@ export class OperationsLog extends Construct {
     if (props.createAccess) new OperationsLogAccess(stack, 'OperationsLogAccess');
     this.node.addValidation({ validate: () => this.warnWithoutAccess() });
 
+    if (props.incidentTimeline ?? true) this.incidentTimeline = new IncidentTimeline(this, 'IncidentTimeline', { metricNamespace: this.metricNamespace });
     this.route(OperationsEventSource.ALARMS, hub.alarmNamePrefix);
     for (const pending of pendingRoutes(stack)) pending(this);
     hub._setOperationsRow({ widgetCount: OPERATIONS_ROW_WIDGETS, build: () => operationsRow(this) });
@@ -141,8 +154,9 @@ export class OperationsLog extends Construct {
    * Records a service for the operations-health row.
    * @internal
    */
-  public _registerService(service: LoggedService): void {
+  public _registerService(service: LoggedService, timeline: TimelineService, deploymentGroupArn?: string): void {
     this.loggedServices.push(service);
+    this.incidentTimeline?.addService(timeline, deploymentGroupArn);
   }
 
   /** Routes the deployments of a CodeDeploy deployment group (its application's, the stack's one). */
@@ -158,6 +172,7 @@ export class OperationsLog extends Construct {
   /** Routes the executions of a runbook. */
   public routeRunbook(runbook: IRunbook): void {
     this.route(OperationsEventSource.RUNBOOKS, runbook.documentName, runbook);
+    this.incidentTimeline?.addDocument(runbook.documentName);
   }
 
   /** Routes the state changes of a game day's FIS experiments, by experiment template id. */
