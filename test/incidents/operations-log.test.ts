@@ -1,17 +1,21 @@
+import { execFileSync } from 'child_process';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import {
-  OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog, OperationsLogAccess, OperationsMetric,
+  MockAwsEnvironment, OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog, OperationsLogAccess,
+  OperationsMetric,
+  RunbookSimulator, SimulationStatus,
 } from '../../src';
 import { OPERATIONS_LOG_ACCESS_WARNING } from '../../src/incidents/operations-log';
 import { LOGS_RESOURCE_POLICY_CHARS } from '../../src/incidents/operations-log-access';
 import { changeFailureRate, OPERATIONS_FILTERS, operationsMetric, OperationsDimension } from '../../src/incidents/operations-metrics';
+import { TIMELINE_SCRIPT } from '../../src/incidents/timeline-script';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { runs } from '../support/arbitraries';
 import { matches, resolveRefs } from '../support/event-pattern';
-import { filterMatches, parseFilterPattern, selectField } from '../support/log-filter-pattern';
+import { filterMatches, selectField } from '../support/log-filter-pattern';
 import { albFargateService, dashboardBody, fixtureEvent, flat, plainFunction, strictApp } from '../support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
@@ -212,25 +216,6 @@ describe('operations-health metric filters', () => {
   });
 });
 
-describe('the filter-pattern evaluator', () => {
-  const event = JSON.stringify({ 'a': { b: 'Hello', n: 3 }, 'list': ['x', 'y'], 'detail-type': 'T' });
-  test.each([
-    ['{ $.a.b = "Hello" }', true], ['{ $.a.b = "Hel*" }', true], ['{ $.a.b = "*llo" }', true], ['{ $.a.b = "hello" }', false],
-    ['{ $.a.b != "Hello" }', false], ['{ $.missing = "x" }', false], ['{ $.a.n = 3 }', true], ['{ $.list[1] = "y" }', true],
-    ['{ $.detail-type = "T" }', true], ['{ ($.a.b = "x") || ($.a.n = 3) && ($.list[0] = "x") }', true],
-    ['{ (($.a.b = "x") || ($.a.n = 3)) && ($.list[0] = "z") }', false], ['{ $.a = "x" }', false],
-  ])('%s → %s', (pattern, expected) => {
-    expect(filterMatches(pattern, event)).toBe(expected);
-  });
-
-  test('a message that is not JSON matches no JSON pattern; unsupported syntax throws', () => {
-    expect(filterMatches('{ $.a = "x" }', 'plain text')).toBe(false);
-    for (const bad of ['$.a = "x"', '{ $.a > 1 }', '{ ($.a = "x" }', '{ $.a = "x" $.b = "y" }', '{ %x% }']) {
-      expect(() => parseFilterPattern(bad)).toThrow();
-    }
-  });
-});
-
 describe('what the operations log adds', () => {
   const size = (s: Stack) => {
     const json = Template.fromStack(s).toJSON();
@@ -313,5 +298,113 @@ describe('the operations-health row', () => {
     const dashboardId = offStack.getLogicalId(OperationsHub.of(offStack).dashboards[0].node.defaultChild as any);
     const off = dashboardBody(Template.fromStack(offStack).toJSON().Resources[dashboardId]);
     expect(JSON.stringify(off)).not.toContain('Operations health');
+  });
+});
+
+describe('the incident timeline', () => {
+  const timeline = log.incidentTimeline!;
+  const simulate = (mock: MockAwsEnvironment) => RunbookSimulator.fromRunbook(timeline.runbook).run({
+    environment: mock,
+    parameters: {
+      AutomationAssumeRole: 'arn:aws:iam::123456789012:role/t',
+      AlarmName: 'Shop-Checkout-health-critical',
+      AlarmedAt: '2026-12-01T10:00:00.000+0000',
+      RecoveredAt: '2026-12-01T10:07:00.000+0000',
+    },
+  });
+  const collected = (over: Record<string, unknown> = {}) => ({
+    Timeline: 'Shop-Checkout-health-critical: detected 120s after impact began, restored 420s after the page; 1 deployments in the window, one rolled back.',
+    TimeToDetectSeconds: 120,
+    TimeToRestoreSeconds: 420,
+    OpsItemId: 'oi-0123456789ab',
+    DedupString: 'cdk-opex:fn:unhealthy',
+    ...over,
+  });
+  const apis = (m: MockAwsEnvironment) => m.calls.map((c) => `${c.service}.${c.api}`);
+
+  test('starts when a health alarm of this stack returns from ALARM to OK, with AWS\'s timestamps', () => {
+    const props = resources[id(timeline.rule)].Properties;
+    const recovered = ourEvent('cloudwatch-alarm-state-change-composite.json');
+    [recovered.detail.previousState.value, recovered.detail.state.value] = ['ALARM', 'OK'];
+    expect(matches(props.EventPattern, recovered)).toBe(true);
+    expect(FIXTURES.filter((f) => matches(props.EventPattern, ourEvent(f)))).toEqual([]);
+    expect(props.Targets[0].InputTransformer.InputPathsMap).toMatchObject({
+      'detail-alarmName': '$.detail.alarmName', 'detail-previousState-timestamp': '$.detail.previousState.timestamp', 'detail-state-timestamp': '$.detail.state.timestamp',
+    });
+  });
+
+  test('its role reads this stack\'s alarms, deployment groups and ECS services only, and publishes only to the operations namespace', () => {
+    const policy = Object.values(resources).find((r) => r.Type === 'AWS::IAM::Policy'
+      && JSON.stringify(r.Properties.Roles).includes(id(timeline.runbook.role))).Properties.PolicyDocument.Statement;
+    const on = (action: string) => policy.filter((s: any) => s.Effect === 'Allow' && [s.Action].flat().includes(action)).map((s: any) => flat(s.Resource));
+    expect(on('cloudwatch:DescribeAlarmHistory')).toEqual(['arn:<AWS::Partition>:cloudwatch:us-east-1:123456789012:alarm:Shop-*']);
+    expect(on('codedeploy:GetDeployment')).toHaveLength(1);
+    expect(on('codedeploy:GetDeployment')[0]).toContain(':deploymentgroup:');
+    expect(on('ecs:DescribeServices')).toEqual([`<${serviceId}>`]);
+    expect(on('ssm:UpdateOpsItem')).toEqual(['arn:<AWS::Partition>:ssm:us-east-1:123456789012:opsitem/*']);
+    expect(policy).toContainEqual({
+      Effect: 'Deny',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'cloudwatch:namespace': 'CdkOpex/Operations/Shop' } },
+    });
+  });
+
+  test('a page with a rollback in its window: the timeline goes onto the incident\'s OpsItem, marked for review; time to restore is published', () => {
+    const mock = new MockAwsEnvironment().onScript('CollectTimeline', collected()).onApi('ssm', 'UpdateOpsItem', {}).onApi('cloudwatch', 'PutMetricData', {});
+    const result = simulate(mock);
+    expect(result.status).toBe(SimulationStatus.SUCCESS);
+    expect(apis(mock)).toEqual(['ssm.UpdateOpsItem', 'cloudwatch.PutMetricData']);
+    const update = mock.callsTo('ssm', 'UpdateOpsItem')[0].parameters;
+    expect(update.OpsItemId).toBe('oi-0123456789ab');
+    expect(update.OperationalData['cdk-opex:timeline'].Value).toContain('one rolled back');
+    expect(update.OperationalData['cdk-opex:post-incident-review']).toEqual({ Type: 'SearchableString', Value: 'required' });
+    const [datum] = mock.callsTo('cloudwatch', 'PutMetricData')[0].parameters.MetricData;
+    expect(datum).toMatchObject({ MetricName: 'TimeToRestore', Value: 420, Unit: 'Seconds', Dimensions: [{ Name: 'Alarm', Value: 'Shop-Checkout-health-critical' }] });
+    expect(mock.scriptCalls[0].payload.Services['Shop-Checkout-health-critical']).toMatchObject({ alarmPrefix: 'Shop-Checkout-' });
+  });
+
+  test('a page with no deployment, and no open OpsItem: a new OpsItem holds the timeline', () => {
+    const mock = new MockAwsEnvironment().onScript('CollectTimeline', collected({ OpsItemId: '', Timeline: 'restored 420s after the page; 0 deployments in the window.' }))
+      .onApi('ssm', 'CreateOpsItem', { OpsItemId: 'oi-new' }).onApi('cloudwatch', 'PutMetricData', {});
+    expect(simulate(mock).status).toBe(SimulationStatus.SUCCESS);
+    expect(apis(mock)).toEqual(['ssm.CreateOpsItem', 'cloudwatch.PutMetricData']);
+    const created = mock.callsTo('ssm', 'CreateOpsItem')[0].parameters;
+    expect(created).toMatchObject({ Title: 'Post-incident review: Shop-Checkout-health-critical', Description: expect.stringContaining('0 deployments') });
+    expect(created.OperationalData['/aws/dedup'].Value).toBe(JSON.stringify({ dedupString: 'cdk-opex:fn:unhealthy' }));
+    expect(created.OperationalData['cdk-opex:post-incident-review'].Value).toBe('required');
+  });
+
+  test('an API error fails the execution before anything is published', () => {
+    const mock = new MockAwsEnvironment().onScript('CollectTimeline', collected()).failApi('ssm', 'UpdateOpsItem', 'ThrottlingException', 'Rate exceeded');
+    const result = simulate(mock);
+    expect(result.status).toBe(SimulationStatus.FAILED);
+    expect(result.failureMessage).toMatch(/ThrottlingException/);
+    expect(mock.callsTo('cloudwatch', 'PutMetricData')).toEqual([]);
+    const failing = new MockAwsEnvironment().failScript('CollectTimeline', 'AccessDeniedException: DescribeAlarmHistory');
+    expect(simulate(failing).status).toBe(SimulationStatus.FAILED);
+    expect(failing.calls).toEqual([]);
+  });
+
+  test('the script\'s timeline, run in Python: detection from the first breaching datapoint, restore from the page, the rollback found', () => {
+    const history = [
+      {
+        AlarmName: 'Shop-Checkout-errors-info',
+        Timestamp: '2026-12-01T09:59:00+00:00',
+        HistoryData: JSON.stringify({ newState: { stateValue: 'ALARM', stateReasonData: { startDate: '2026-12-01T09:58:00.000+0000' } } }),
+      },
+      { AlarmName: 'Shop-Checkout-health-critical', Timestamp: '2026-12-01T10:00:00+00:00', HistoryData: JSON.stringify({ newState: { stateValue: 'ALARM' } }) },
+    ];
+    const call = (deployments: unknown[]) => 'print(json.dumps(build_timeline(\'Shop-Checkout-health-critical\', \'2026-12-01T10:00:00.000+0000\', '
+      + `'2026-12-01T10:07:00.000+0000', json.loads(${JSON.stringify(JSON.stringify(history))}), json.loads(${JSON.stringify(JSON.stringify(deployments))}), `
+      + '[{\'DocumentName\': \'d\', \'AutomationExecutionStatus\': \'Success\', \'ExecutionStartTime\': \'2026-12-01T10:01:00+00:00\'}])))';
+    const run = (deployments: unknown[]) => JSON.parse(execFileSync('python3', ['-c', `${TIMELINE_SCRIPT}\n${call(deployments)}`]).toString());
+    const rolledBack = run([{ id: 'd-1', status: 'Stopped', createTime: '2026-12-01T09:55:00+00:00', rollback: true }]);
+    expect(rolledBack).toMatchObject({ TimeToDetectSeconds: 120, TimeToRestoreSeconds: 420, RolledBack: true, DeploymentCount: 1 });
+    expect(rolledBack.Timeline.split('\n').slice(2)).toEqual([
+      '- 2026-12-01T09:55:00Z deployment d-1 Stopped (rolled back)', '- 2026-12-01T09:59:00Z Shop-Checkout-errors-info -> ALARM',
+      '- 2026-12-01T10:00:00Z Shop-Checkout-health-critical -> ALARM', '- 2026-12-01T10:01:00Z runbook d Success',
+    ]);
+    expect(run([])).toMatchObject({ RolledBack: false, DeploymentCount: 0, TimeToRestoreSeconds: 420 });
   });
 });
