@@ -146,7 +146,8 @@ export class OperationsLog extends Construct {
   }
 
   /** `[label, value]` of what is routed for `source`: the label is the owning construct's id. */
-  public routedEntries(source: OperationsEventSource): Array<[string, string]> {
+  /** @internal */
+  public _routedEntries(source: OperationsEventSource): Array<[string, string]> {
     return [...this.routed.get(source)?.entries() ?? []].map(([path, value]) => [path.split('/').pop()!, value]);
   }
 

@@ -7,7 +7,7 @@ import {
 export interface OperationsRowData {
   readonly metricNamespace: string;
   readonly services: LoggedService[];
-  routedEntries(source: OperationsEventSource): Array<[string, string]>;
+  _routedEntries(source: OperationsEventSource): Array<[string, string]>;
 }
 
 /** Widgets of the operations-health row: a header and six graphs. */
@@ -48,8 +48,8 @@ export function operationsRow(log: OperationsRowData): cloudwatch.IWidget[] {
     deployed.flatMap((s) => metricsOf(OperationsMetric.FAILED_DEPLOYMENTS, s)), 'stack', 'all')] : [];
   const byAlarm = (metric: OperationsMetric, statistic?: string) => services.map((s) =>
     operationsMetric(ns, metric, OperationsDimension.ALARM, s.healthAlarmName, { label: s.serviceName, statistic }));
-  const runbooks = log.routedEntries(OperationsEventSource.RUNBOOKS).slice(0, MAX_LINES / 2);
-  const experiments = log.routedEntries(OperationsEventSource.EXPERIMENTS).slice(0, MAX_LINES / 2);
+  const runbooks = log._routedEntries(OperationsEventSource.RUNBOOKS).slice(0, MAX_LINES / 2);
+  const experiments = log._routedEntries(OperationsEventSource.EXPERIMENTS).slice(0, MAX_LINES / 2);
   const byValue = (entries: Array<[string, string]>, metric: OperationsMetric, dimension: OperationsDimension, outcome: string) =>
     entries.map(([label, value]) => operationsMetric(ns, metric, dimension, value, { label: `${label} ${outcome}` }));
 
