@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, OperationalFunction, OperationsHub, OperationsLog, RunbookLibrary,
+  AlarmAction, AlarmPolicy, AlarmSeverity, Kpi, KpiBand, MaintenanceWindow, OperationalFunction, OperationsHub, OperationsLog, RunbookLibrary,
   RunbookTrigger, ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -65,10 +65,11 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   OperationsHub: (stack) => {
     new OperationsHub(stack, 'Ops');
   },
-  // The operations log, on, with the account's resource policy in the stack (a single-stack app).
+  // The operations log, on, with the account's resource policy in the stack (a single-stack app), and a maintenance window.
   OperationsLog: (stack) => {
     OperationsLog.enable(stack, { createAccess: true });
-    new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+    const svc = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+    new MaintenanceWindow(stack, 'Patching', { alarms: [svc.healthAlarm], recurrence: cloudwatch.ScheduleExpression.cron({ minute: '0', hour: '2' }), duration: Duration.hours(1) });
   },
   // Documented settings: info and warning alarms notify a topic of the team's; they are still not pages.
   TopicForInfoAndWarning: (stack) => {

@@ -6,3 +6,5 @@ export type { OperationsLogAccessProps } from './operations-log-access';
 export { OperationsEventSource, OperationsMetric, OperationsDimension } from './operations-metrics';
 export { IncidentTimeline } from './incident-timeline';
 export type { IncidentTimelineProps, TimelineService } from './incident-timeline';
+export { MaintenanceWindow } from './maintenance-window';
+export type { MaintenanceWindowProps } from './maintenance-window';

@@ -1,12 +1,14 @@
 import { execFileSync } from 'child_process';
-import { Stack } from 'aws-cdk-lib';
+import { readdirSync } from 'fs';
+import { join } from 'path';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import {
-  MockAwsEnvironment, OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog, OperationsLogAccess,
-  OperationsMetric,
-  RunbookSimulator, SimulationStatus,
+  MaintenanceWindow, MockAwsEnvironment, OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog,
+  OperationsLogAccess, OperationsMetric, RunbookSimulator, SimulationStatus,
 } from '../../src';
 import { OPERATIONS_LOG_ACCESS_WARNING } from '../../src/incidents/operations-log';
 import { LOGS_RESOURCE_POLICY_CHARS } from '../../src/incidents/operations-log-access';
@@ -28,6 +30,11 @@ const log = OperationsLog.enable(stack, { createAccess: true });
 const fargate = albFargateService(stack);
 const web = new OperationalService(stack, 'Web', { kind: new EcsServiceKind({ service: fargate.service, targetGroup: fargate.targetGroup, loadBalancer: fargate.loadBalancer }) });
 log.routeExperimentTemplate('EXTa1b2c3de5f6g7h', stack);
+const sundays = new MaintenanceWindow(stack, 'SundayPatching', {
+  alarms: [checkout.healthAlarm, web.healthAlarm],
+  recurrence: cloudwatch.ScheduleExpression.cron({ minute: '0', hour: '2', weekDay: 'SUN' }),
+  duration: Duration.hours(2),
+});
 
 // Measures what the log adds: per stack (log on vs off) and per service (one more function).
 const sized = (id: string, functions: number, withLog: boolean): Stack => {
@@ -57,12 +64,7 @@ const refs: Record<string, string> = {
   [serviceId]: 'arn:aws:ecs:us-east-1:123456789012:service/shop/web',
 };
 
-const FIXTURES = [
-  'cloudwatch-alarm-state-change-composite.json', 'cloudwatch-alarm-state-change-metric-math.json', 'cloudwatch-alarm-state-change-single-metric.json',
-  'cloudwatch-alarm-state-change-single-metric-ok.json', 'codedeploy-deployment-state-change-failure.json', 'codedeploy-deployment-state-change-success.json',
-  'ecs-deployment-state-change-failed.json', 'ecs-task-state-change-running.json', 'ecs-task-state-change-stopped.json', 'fis-experiment-state-change.json',
-  'health-event.json', 'ssm-automation-execution-status-change.json', 'ssm-automation-step-status-change.json',
-];
+const FIXTURES = readdirSync(join(__dirname, '..', 'fixtures', 'events')).filter((f) => f.endsWith('.json')).sort();
 
 /** The sample events with this stack's names in them, as its rules would see them. */
 function ourEvent(name: string): any {
@@ -406,5 +408,33 @@ describe('the incident timeline', () => {
       '- 2026-12-01T10:00:00Z Shop-Checkout-health-critical -> ALARM', '- 2026-12-01T10:01:00Z runbook d Success',
     ]);
     expect(run([])).toMatchObject({ RolledBack: false, DeploymentCount: 0, TimeToRestoreSeconds: 420 });
+  });
+});
+
+describe('maintenance windows', () => {
+  test('a recurring window mutes the paging alarms with a CloudWatch alarm mute rule; they keep evaluating', () => {
+    const mute = resources[id(sundays.muteRule)];
+    expect(mute.Type).toBe('AWS::CloudWatch::AlarmMuteRule');
+    expect(mute.Properties).toMatchObject({
+      Rule: { Schedule: { Expression: 'cron(0 2 * * SUN)', Duration: 'PT2H' } },
+      MuteTargets: { AlarmNames: [{ Ref: id(checkout.healthAlarm) }, { Ref: id(web.healthAlarm) }] },
+    });
+    expect(sundays.durationMinutes).toBe(120);
+  });
+
+  test('a one-off window lasts from its start to its end; bad windows fail at synth naming the prop', () => {
+    const s = new Stack(strictApp(), 'W', { env });
+    const alarms = [new cloudwatch.Alarm(s, 'A', { metric: new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }), threshold: 1, evaluationPeriods: 1 })];
+    const at = (day: number, hour: number) => ({ year: 2027, month: 1, day, hour, minute: 30 });
+    expect(new MaintenanceWindow(s, 'Once', { alarms, startsAt: at(9, 22), endsAt: at(10, 1) }).durationMinutes).toBe(180);
+    const bad = (props: Partial<ConstructorParameters<typeof MaintenanceWindow>[2]>) => () => new MaintenanceWindow(s, `B${Math.random()}`.replace('.', ''), { alarms, ...props });
+    expect(bad({ startsAt: at(9, 22) })).toThrow(/invalid `endsAt`: a one-off window needs both/);
+    expect(bad({ startsAt: at(9, 22), endsAt: at(9, 21) })).toThrow(/invalid `endsAt`: must be after startsAt/);
+    expect(bad({ startsAt: at(1, 0), endsAt: at(20, 0) })).toThrow(/invalid `endsAt`: must be a whole number of minutes after startsAt from 1 to 10080/);
+    expect(bad({ startsAt: { ...at(9, 0), month: 2, day: 30 }, endsAt: at(10, 0) })).toThrow(/invalid `startsAt`: 2027-2-30 is not a date/);
+    expect(bad({ recurrence: cloudwatch.ScheduleExpression.cron({ minute: '0' }) })).toThrow(/invalid `duration`: a recurring window needs a duration/);
+    expect(bad({ recurrence: cloudwatch.ScheduleExpression.cron({ minute: '0' }), duration: Duration.seconds(90) })).toThrow(/invalid `duration`: must be a whole number of minutes/);
+    expect(bad({})).toThrow(/invalid `recurrence`: give either/);
+    expect(bad({ alarms: [], recurrence: cloudwatch.ScheduleExpression.cron({ minute: '0' }), duration: Duration.hours(1) })).toThrow(/invalid `alarms`/);
   });
 });
