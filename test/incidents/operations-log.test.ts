@@ -14,6 +14,8 @@ import { OPERATIONS_LOG_ACCESS_WARNING } from '../../src/incidents/operations-lo
 import { LOGS_RESOURCE_POLICY_CHARS } from '../../src/incidents/operations-log-access';
 import { changeFailureRate, OPERATIONS_FILTERS, operationsMetric, OperationsDimension } from '../../src/incidents/operations-metrics';
 import { TIMELINE_SCRIPT } from '../../src/incidents/timeline-script';
+import { analyzeAssembly } from '../../src/report/analyze';
+import { renderMarkdown } from '../../src/report/render';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { runs } from '../support/arbitraries';
 import { matches, resolveRefs } from '../support/event-pattern';
@@ -420,6 +422,15 @@ describe('maintenance windows', () => {
       MuteTargets: { AlarmNames: [{ Ref: id(checkout.healthAlarm) }, { Ref: id(web.healthAlarm) }] },
     });
     expect(sundays.durationMinutes).toBe(120);
+  });
+
+  test('the readiness report says which windows exist, and a stack without any has no such key', () => {
+    const report = analyzeAssembly([{ stackName: 'Shop', template: t.toJSON() }, { stackName: 'Off1', template: Template.fromStack(measured.off1).toJSON() }]);
+    expect(report.stacks[0].maintenanceWindows).toEqual([{
+      muteRule: id(sundays.muteRule), schedule: 'cron(0 2 * * SUN)', duration: 'PT2H', alarms: [id(checkout.healthAlarm), id(web.healthAlarm)],
+    }]);
+    expect('maintenanceWindows' in report.stacks[1]).toBe(false);
+    expect(renderMarkdown(report)).toContain(`Maintenance windows (paging alarms muted, still evaluating): \`${id(sundays.muteRule)}\` cron(0 2 * * SUN) for PT2H`);
   });
 
   test('a one-off window lasts from its start to its end; bad windows fail at synth naming the prop', () => {
