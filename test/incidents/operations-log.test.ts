@@ -257,10 +257,10 @@ describe('props', () => {
       const s = new Stack(strictApp(), 'P', { env });
       expect(OperationsLog.enable(s, { retention, createAccess }).logGroup).toBeDefined();
       expect(() => OperationsLog.enable(s)).toThrow(/invalid `OperationsLog`/);
-    }), runs(10));
+    }), runs(5));
     fc.assert(fc.property(fc.integer({ min: 2, max: 5000 }).filter((n) => !retentions.includes(n)), (retention) => {
       expect(() => OperationsLog.enable(new Stack(strictApp(), 'P', { env }), { retention })).toThrow(/invalid `retention`/);
-    }), runs(10));
+    }), runs(5));
     fc.assert(fc.property(fc.constantFrom('', 'has space', 'a:b', 'x'.repeat(256)), (policyName) => {
       expect(() => new OperationsLogAccess(new Stack(strictApp(), 'P', { env }), 'A', { policyName })).toThrow(/invalid `policyName`/);
     }), runs(4));
