@@ -32,3 +32,4 @@ export * from './patterns/operational-fargate-service-props';
 export * from './patterns/operational-fargate-service';
 export * from './patterns/operational-queue-worker-props';
 export * from './patterns/operational-queue-worker';
+export * from './incidents';

@@ -11,9 +11,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, OperationalApi, OperationalFargateService, OperationalFunction,
-  OperationalQueueWorker, OperationalService, OperationsHub, RunbookLibrary, RunbookTrigger, ServiceDependency, ServiceLevelObjective, SloIndicator,
-  SsmAutomationTarget, SsmAutomationTargetProps,
+  AlarmAction, AlarmPolicy, AlarmSeverity, GameDay, GameDayFault, Kpi, KpiBand, MaintenanceWindow, OperationalApi, OperationalFargateService,
+  OperationalFunction, OperationalQueueWorker, OperationalService, OperationsHub, OperationsLog, RunbookLibrary, RunbookTrigger, ServiceDependency,
+  ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
 import { EcsServiceKind } from '../src/services/ecs-kind';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
@@ -80,6 +80,12 @@ const scenarios: Record<string, (stack: Stack) => void> = {
   },
   OperationalQueueWorker: (stack) => {
     new OperationalQueueWorker(stack, 'OrderEvents', { lambdaFunction: plainFunction(stack, 'Fn') });
+  },
+  // The operations log, on, with the account's resource policy in the stack (a single-stack app), and a maintenance window.
+  OperationsLog: (stack) => {
+    OperationsLog.enable(stack, { createAccess: true });
+    const svc = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
+    new MaintenanceWindow(stack, 'Patching', { alarms: [svc.healthAlarm], recurrence: cloudwatch.ScheduleExpression.cron({ minute: '0', hour: '2' }), duration: Duration.hours(1) });
   },
   // Documented settings: info and warning alarms notify a topic of the team's; they are still not pages.
   TopicForInfoAndWarning: (stack) => {

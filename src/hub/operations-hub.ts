@@ -16,7 +16,7 @@ import { acknowledgeInlinePolicies } from '../core/nag';
 import { NON_PAGING_TAG, OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
 import { ownAccountServiceStatement } from '../core/service-statement';
 import { invalidProp, matchingString } from '../core/validate';
-import { OperationsDashboards } from '../observability/dashboards';
+import { OperationsDashboards, OperationsRowSource } from '../observability/dashboards';
 import { ReadinessReport } from '../report/plugin';
 
 /** Construct id of the hub, a direct child of its stack. */
@@ -232,6 +232,15 @@ export class OperationsHub extends Construct {
   /** The alarm on the response dead-letter queue (a message there: a response did not start), once the queue exists. */
   public get responseDeadLetterAlarm(): cloudwatch.IAlarm | undefined {
     return this.node.tryFindChild(RESPONSE_DLQ_ALARM_ID) as cloudwatch.IAlarm | undefined;
+  }
+
+  /**
+   * Shows a row right after the summary of every dashboard, present and future (the
+   * operations-health row of the stack's operations log).
+   * @internal
+   */
+  public _setOperationsRow(row: OperationsRowSource): void {
+    this._dashboards.setOperationsRow(row);
   }
 
   /** Pins an alarm of the hub's own (e.g. the response dead-letter alarm) to every dashboard's summary row. */

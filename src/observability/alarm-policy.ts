@@ -55,7 +55,14 @@ export class AlarmAction {
     return new AlarmAction(AlarmActionKind.OPS_ITEM, undefined, severity, category ?? cw_actions.OpsItemCategory.AVAILABILITY);
   }
 
-  /** Start an incident with an Incident Manager response plan (by name). */
+  /**
+   * Start an incident with an Incident Manager response plan (by name).
+   *
+   * AWS Systems Manager Incident Manager no longer accepts new customers (since November
+   * 2025): this action is kept for accounts that already use it, and cdk-opex never
+   * defaults to it. Elsewhere use `AlarmAction.opsItem` (OpsCenter), the default incident
+   * record, which the operations log's incident timeline writes onto.
+   */
   public static incident(responsePlanName: string): AlarmAction {
     matchingString('AlarmAction.incident', 'responsePlanName', responsePlanName, /^[A-Za-z0-9_-]{1,200}$/, 'a response plan name');
     return new AlarmAction(AlarmActionKind.INCIDENT, undefined, undefined, undefined, responsePlanName);

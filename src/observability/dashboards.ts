@@ -30,6 +30,48 @@ interface Page {
 }
 
 /**
+ * A row built when its dashboard is rendered, from what the stack holds by then (e.g. the
+ * operations-health row, whose lines are the stack's services): empty, it takes no room
+ * and renders nothing, so a dashboard without it is unchanged.
+ */
+class DeferredRow implements cloudwatch.IWidget {
+  private built?: cloudwatch.IWidget;
+
+  constructor(private readonly rows: OperationsDashboards) {}
+
+  public get width(): number {
+    return this.content()?.width ?? 0;
+  }
+
+  public get height(): number {
+    return this.content()?.height ?? 0;
+  }
+
+  public position(x: number, y: number): void {
+    this.content()?.position(x, y);
+  }
+
+  public toJson(): any[] {
+    return this.content()?.toJson() ?? [];
+  }
+
+  private content(): cloudwatch.IWidget | undefined {
+    const build = this.rows.operationsRow;
+    if (!build) return undefined;
+    this.built ??= new cloudwatch.Column(...build.build());
+    return this.built;
+  }
+}
+
+/** What builds the row after every dashboard's summary. */
+export interface OperationsRowSource {
+  /** Widgets the row holds, at most this many. */
+  readonly widgetCount: number;
+  /** The row's widgets, built when the dashboard is rendered. */
+  build(): cloudwatch.IWidget[];
+}
+
+/**
  * The stack's operations dashboards: each starts with a summary row (the health of
  * every service on it), then a section per service. A section that would pass
  * CloudWatch's widget limit, or the summary's alarm limit, starts the next dashboard,
@@ -38,6 +80,7 @@ interface Page {
 export class OperationsDashboards {
   private readonly pages: Page[] = [];
   private readonly pinned: cloudwatch.IAlarm[] = [];
+  private _operationsRow?: OperationsRowSource;
 
   constructor(private readonly scope: Construct, private readonly name: string) {}
 
@@ -72,6 +115,23 @@ export class OperationsDashboards {
     for (const page of this.pages) page.summary.alarms.unshift(alarm);
   }
 
+  /** The row shown after every dashboard's summary (the operations-health row), once set. */
+  public get operationsRow(): OperationsRowSource | undefined {
+    return this._operationsRow;
+  }
+
+  /** Shows `row` after the summary of every dashboard, present and future. */
+  public setOperationsRow(row: OperationsRowSource): void {
+    if (this._operationsRow) invalidProp(this.scope, 'operationsRow', 'the dashboards have an operations row already');
+    for (const page of this.pages) {
+      if (page.widgets + row.widgetCount > Limits.DASHBOARD_WIDGETS) {
+        invalidProp(this.scope, 'operationsRow', `${page.dashboard.node.path} has no room for ${row.widgetCount} more widgets (limit ${Limits.DASHBOARD_WIDGETS})`);
+      }
+      page.widgets += row.widgetCount;
+    }
+    this._operationsRow = row;
+  }
+
   private newPage(): Page {
     const n = this.pages.length + 1;
     const name = n === 1 ? this.name : `${this.name}-${n}`;
@@ -84,7 +144,8 @@ export class OperationsDashboards {
         + 'traffic, errors, latency and saturation, with links to each service\'s runbook and deployments.',
     }), summary);
     summary.alarms.push(...this.pinned);
-    const page = { dashboard, summary, widgets: SUMMARY_WIDGETS };
+    dashboard.addWidgets(new DeferredRow(this));
+    const page = { dashboard, summary, widgets: SUMMARY_WIDGETS + (this._operationsRow?.widgetCount ?? 0) };
     this.pages.push(page);
     return page;
   }

@@ -8,6 +8,7 @@ import { ownershipName, tagOwnership } from '../core/ownership';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { OperationsHub } from '../hub/operations-hub';
+import { operateIncidents } from '../incidents/operate';
 import { AlarmEvaluation, createSignalAlarm, detectionSeconds, SignalAlarmSpec, validateEvaluation } from '../observability/alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { createHealthAlarm } from '../observability/health-alarm';
@@ -167,6 +168,10 @@ export class OperationalService extends Construct {
         ...(responders.others ?? []),
       ],
     });
+
+    // Incidents (issue 13): routes this service to the stack's operations log, when that is on.
+    const incidentSources = { serviceName: this.serviceName, healthAlarmName: healthName, deployment: this.deployment };
+    operateIncidents(this, { ...incidentSources, ownedResources: kind.ownedResources(), runbooks: this.runbooks });
   }
 
   /**

@@ -1,10 +1,10 @@
 import { readCatalog } from './catalog';
 import { costCents, estimate, freeDashboardCents, prices, centsToUsd } from './cost';
-import { OperationalReadiness, ReadinessResponses, ReadinessStack } from './model';
+import { OperationalReadiness, ReadinessMaintenanceWindow, ReadinessResponses, ReadinessStack } from './model';
 import { ConsoleLinks, serviceEntry } from './service-entry';
 import { discoverServices } from './services';
 import { StackModel } from '../model/stack-model';
-import { referencedIds } from '../model/template';
+import { cfnText, referencedIds } from '../model/template';
 
 /** Version of the report's JSON shape. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -66,7 +66,23 @@ function analyzeStack(input: StackTemplateInput): ReadinessStack {
     cost: estimate({ alarms, dashboards, kmsKeys }),
     sharedCost: estimate({ alarms: alarms.filter((a) => !charged.has(a.id)), dashboards, kmsKeys }),
     responses,
+    ...maintenanceWindows(model),
   };
+}
+
+/** The stack's alarm mute rules (maintenance windows), when it has any: the key is absent otherwise. */
+function maintenanceWindows(model: StackModel): { maintenanceWindows?: ReadinessMaintenanceWindow[] } {
+  const windows = model.idsOfType('AWS::CloudWatch::AlarmMuteRule').map((id) => {
+    const props = model.resource(id)?.Properties ?? {};
+    const names: unknown[] = props.MuteTargets?.AlarmNames ?? [];
+    return {
+      muteRule: id,
+      schedule: cfnText(props.Rule?.Schedule?.Expression),
+      duration: cfnText(props.Rule?.Schedule?.Duration),
+      alarms: names.map((n) => [...referencedIds(n)][0] ?? cfnText(n)),
+    };
+  });
+  return windows.length ? { maintenanceWindows: windows } : {};
 }
 
 /** The queue the stack's runbook targets dead-letter to (the first, if several), and the alarm on its messages. */

@@ -64,6 +64,23 @@ export interface ReadinessStack {
    * @default - no EventBridge target that starts a runbook has a dead-letter queue
    */
   readonly responses?: ReadinessResponses;
+  /**
+   * Planned maintenance windows: CloudWatch alarm mute rules, and the alarms they mute.
+   * @default - none (the key is absent)
+   */
+  readonly maintenanceWindows?: ReadinessMaintenanceWindow[];
+}
+
+/** A planned maintenance window: a CloudWatch alarm mute rule. */
+export interface ReadinessMaintenanceWindow {
+  /** Logical id of the `AWS::CloudWatch::AlarmMuteRule`. */
+  readonly muteRule: string;
+  /** When it opens: the rule's schedule expression (`cron(...)` or `at(...)`). */
+  readonly schedule: string;
+  /** How long it stays open, as an ISO 8601 duration (e.g. `PT2H`). */
+  readonly duration: string;
+  /** The alarms it mutes: logical ids of the template's alarms, else their names. */
+  readonly alarms: string[];
 }
 
 /** What catches a response that did not start: the dead-letter queue of the runbook targets. */

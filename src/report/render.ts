@@ -1,4 +1,6 @@
-import { OperationalReadiness, ReadinessCost, ReadinessResponses, ReadinessService, ReadinessStack, WellArchitectedRow } from './model';
+import {
+  OperationalReadiness, ReadinessCost, ReadinessMaintenanceWindow, ReadinessResponses, ReadinessService, ReadinessStack, WellArchitectedRow,
+} from './model';
 import { NOT_MET } from './well-architected';
 
 /** The report as JSON; absent values are written `null`. */
@@ -114,6 +116,7 @@ export function renderMarkdown(report: OperationalReadiness): string {
     out.push(`${stack.services.length} service(s), ${stack.findings} finding(s), ${stack.resources} resources, `
       + `${usd(stack.cost.monthlyUsd)}/month${stack.catalog ? '; cdk-opex catalog present' : ''}.`, '');
     if (stack.responses) out.push(responsesLine(stack.responses), '');
+    if (stack.maintenanceWindows) out.push(maintenanceLine(stack.maintenanceWindows), '');
     out.push(...mdTable(
       ['Service', 'Kind', 'Owner', 'Alarms (paging)', 'Outage detected', 'Deployment', 'Rollback on alarm', 'Runbooks', 'Game days', 'Findings', 'Cost/month'],
       byFindings(stack.services).map((svc) => [svc.name, svc.kind, ownerText(svc), alarmText(svc), detectionText(svc), deploymentText(svc),
@@ -260,6 +263,7 @@ function htmlStack(stack: ReadinessStack): string[] {
   out.push(`<p>${stack.services.length} service(s), <b>${stack.findings} finding(s)</b>, ${stack.resources} resources, `
     + `${usd(stack.cost.monthlyUsd)} per month${stack.catalog ? '; cdk-opex catalog present' : ''}.</p>`);
   if (stack.responses) out.push(`<p>${esc(responsesLine(stack.responses))}</p>`);
+  if (stack.maintenanceWindows) out.push(`<p>${esc(maintenanceLine(stack.maintenanceWindows))}</p>`);
   out.push('<table><thead><tr><th>Service</th><th>Kind</th><th>Owner</th><th class="num">Alarms (paging)</th><th>Outage detected</th>'
     + '<th>Deployment</th><th>Rollback on alarm</th><th class="num">Runbooks</th><th>Game days</th><th class="num">Findings</th><th class="num">Cost/month</th></tr></thead><tbody>');
   for (const svc of byFindings(stack.services)) {
@@ -316,4 +320,9 @@ function htmlService(svc: ReadinessService): string[] {
 function responsesLine(r: ReadinessResponses): string {
   const alarm = r.alarm ? `; alarm \`${r.alarm}\` ${r.alarmPages ? 'pages' : 'notifies no one'} when a message arrives` : '; no alarm on it';
   return `Responses: a runbook start that fails after its retries goes to dead-letter queue \`${r.deadLetterQueue}\`${alarm}.`;
+}
+
+function maintenanceLine(windows: ReadinessMaintenanceWindow[]): string {
+  return `Maintenance windows (paging alarms muted, still evaluating): ${windows.map((w) =>
+    `\`${w.muteRule}\` ${w.schedule} for ${w.duration}, muting ${w.alarms.join(', ')}`).join('; ')}.`;
 }

@@ -9,7 +9,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
+import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, OperationsLog, OperationsLogAccess, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
 
 /** What the Quick start acknowledges on its function, for the reader's other function. */
 const READERS_FUNCTION_FINDINGS = [
@@ -161,5 +161,15 @@ export function readmeApp() {
       { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 20 }, // past the latency threshold
     ],
   });
-  return { app, stack, fn, yours, checkout, fewOrders, restart, stoppedTasks, aws, result, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService };
+  // README snippet 13
+
+  // Services made before or after are routed alike. A single-stack app adds `createAccess: true`
+  // to hold the account's Logs resource policy itself (see below).
+  const operationsLog = OperationsLog.enable(stack);
+  // README snippet 14
+
+  // The platform team's baseline stack, deployed once per account and region.
+  const baseline = new Stack(app, 'Baseline');
+  new OperationsLogAccess(baseline, 'OperationsLogAccess');
+  return { app, stack, fn, yours, checkout, fewOrders, restart, stoppedTasks, aws, result, operationsLog, baseline, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService };
 }
