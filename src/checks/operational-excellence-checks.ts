@@ -5,7 +5,8 @@ import { withResourceGraph } from './graph';
 import {
   AlarmHasAction, AlarmHasRunbook, ApiGatewayStageAlarmed, ApiGatewayStageTracing, AutomationHasAssumeRole,
   DashboardWithinLimits, DeploymentGroupRollsBack, EcsServiceAlarmed, EventBridgeAutomationTargetRole,
-  LambdaFunctionAlarmed, LambdaTracing, LogGroupRetention, OperatedServiceHasGameDay, OwnershipTags, SafeDeployment, SqsQueueAlarmed,
+  LambdaFunctionAlarmed, LambdaTracing, LogGroupRetention, OperatedServiceHasGameDay, OwnershipTags, PagingAlarmHasIncidentTimeline,
+  SafeDeployment, SqsQueueAlarmed,
 } from './rules';
 import { OWNERSHIP_TAGS } from '../core/ownership';
 
@@ -23,6 +24,12 @@ export interface OperationalExcellenceChecksProps extends NagPackProps {
    * @default false
    */
   readonly requireGameDays?: boolean;
+  /**
+   * Also warn about paging composite alarms with no incident timeline: no rule starts a runbook when they return to OK
+   * (OPEX-PagingAlarmHasIncidentTimeline, warning level; `OperationsLog.enable` adds one). Off by default so plain apps are not blocked.
+   * @default false
+   */
+  readonly requireIncidentTimelines?: boolean;
 }
 
 /** A rule with what its finding says: `info` what is wrong, `explanation` why it matters and the WA best practice. */
@@ -169,6 +176,15 @@ export class OperationalExcellenceChecks extends NagPack {
         info: 'The service has alarms but no game day: no FIS experiment template targets it.',
         explanation: 'Its alarms promise a detection time and its runbooks a response; only an injected fault shows both work. '
           + 'Add a GameDay. OPS07-BP03 Use runbooks to perform procedures; REL12-BP05 Conduct game days regularly.',
+      }] : []),
+      ...(props.requireIncidentTimelines ? [{
+        name: PagingAlarmHasIncidentTimeline.name,
+        rule: PagingAlarmHasIncidentTimeline,
+        level: NagMessageLevel.WARN,
+        info: 'The alarm pages, but no incident timeline starts when it returns to OK.',
+        explanation: 'A page that ends with nothing written down teaches nothing: record what happened (alarm history, deployments, '
+          + 'runbook runs, time to detect and to restore) for the post-incident review. Enable OperationsLog. '
+          + 'OPS11-BP02 Perform post-incident analysis.',
       }] : []),
     ];
   }

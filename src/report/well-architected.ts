@@ -1,5 +1,6 @@
 import { ReadinessDeployment, ReadinessRunbook, WellArchitectedRow } from './model';
 import { AlarmFact } from '../model/alarms';
+import { investigationPlaybooks, operationsMetrics, postIncidentAnalysis } from './learning-rows';
 import { experimentRuns } from '../model/game-days';
 import { CfnResourceJson, cfnText, referencedIds } from '../model/template';
 
@@ -16,10 +17,13 @@ export const BEST_PRACTICES: ReadonlyArray<{ id: string; title: string }> = [
   { id: 'OPS06-BP03', title: 'Employ safe deployment practices' },
   { id: 'OPS06-BP04', title: 'Automate testing and rollback' },
   { id: 'OPS07-BP03', title: 'Use runbooks to perform procedures' },
+  { id: 'OPS07-BP04', title: 'Use playbooks to investigate issues' },
   { id: 'OPS08-BP04', title: 'Create actionable alerts' },
   { id: 'OPS08-BP05', title: 'Create dashboards' },
+  { id: 'OPS09-BP01', title: 'Measure operations goals and KPIs with metrics' },
   { id: 'OPS10-BP02', title: 'Have a process per alert' },
   { id: 'OPS10-BP07', title: 'Automate responses to events' },
+  { id: 'OPS11-BP02', title: 'Perform post-incident analysis' },
   { id: 'REL12-BP05', title: 'Conduct game days regularly' },
 ];
 
@@ -41,6 +45,10 @@ type Decision = Pick<WellArchitectedRow, 'status' | 'evidence' | 'reason'>;
 
 /** One row per best practice, met / not met / not applicable, with evidence. */
 export function wellArchitectedRows(ctx: { resources: Record<string, CfnResourceJson> }, f: ServiceFacts): WellArchitectedRow[] {
+  const learning = {
+    pagingAlarmNames: alertingAlarms(f).map((a) => a.alarmName).filter((n): n is string => n !== undefined),
+    automaticRunbooks: [...new Set(f.runbooks.filter((r) => r.automatic && r.startedBy.length > 0).map((r) => r.document))],
+  };
   const decisions: Record<string, Decision> = {
     'OPS02-BP01': owners(f),
     'OPS04-BP02': telemetry(ctx.resources, f),
@@ -48,10 +56,13 @@ export function wellArchitectedRows(ctx: { resources: Record<string, CfnResource
     'OPS06-BP03': safeDeployment(f),
     'OPS06-BP04': rollback(f),
     'OPS07-BP03': runbooks(f),
+    'OPS07-BP04': investigationPlaybooks(learning),
     'OPS08-BP04': actionableAlerts(f),
     'OPS08-BP05': dashboards(f),
+    'OPS09-BP01': operationsMetrics(ctx.resources),
     'OPS10-BP02': processPerAlert(f),
     'OPS10-BP07': automatedResponse(f),
+    'OPS11-BP02': postIncidentAnalysis(ctx.resources, learning),
     'REL12-BP05': gameDays(ctx.resources, f),
   };
   return BEST_PRACTICES.map((bp) => ({ id: bp.id, title: bp.title, ...decisions[bp.id] }));

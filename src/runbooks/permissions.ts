@@ -10,6 +10,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL: { [action: string]: string } = {
   'cloudwatch:GetMetricData': 'cloudwatch:GetMetricData has no resource-level permission',
   'cloudwatch:PutMetricData': 'cloudwatch:PutMetricData has no resource type (its only condition key, cloudwatch:namespace, names the namespace, not a resource)',
   'ssm:DescribeAutomationExecutions': 'ssm:DescribeAutomationExecutions has no resource-level permission (it lists executions by filter)',
+  'ssm:DescribeOpsItems': 'ssm:DescribeOpsItems has no resource-level permission (it lists OpsItems by filter)',
 };
 
 /** IAM prefixes that differ from the service name Automation uses. */

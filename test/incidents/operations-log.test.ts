@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import {
-  MaintenanceWindow, MockAwsEnvironment, OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog,
+  MaintenanceWindow, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog,
   OperationsLogAccess, OperationsMetric, RunbookSimulator, SimulationStatus,
 } from '../../src';
 import { OPERATIONS_LOG_ACCESS_WARNING } from '../../src/incidents/operations-log';
@@ -431,6 +431,24 @@ describe('maintenance windows', () => {
     }]);
     expect('maintenanceWindows' in report.stacks[1]).toBe(false);
     expect(renderMarkdown(report)).toContain(`Maintenance windows (paging alarms muted, still evaluating): \`${id(sundays.muteRule)}\` cron(0 2 * * SUN) for PT2H`);
+  });
+
+  test('with the log on, the report meets OPS09-BP01 (operations metrics) and OPS11-BP02 (a timeline per page); without it, neither', () => {
+    const report = analyzeAssembly([{ stackName: 'Shop', template: t.toJSON() }, { stackName: 'Off1', template: Template.fromStack(measured.off1).toJSON() }]);
+    const row = (stack: number, bp: string) => report.stacks[stack].services[0].wellArchitected.find((r) => r.id === bp)!;
+    expect(row(0, 'OPS09-BP01')).toMatchObject({ status: 'met', evidence: expect.arrayContaining(Object.keys(t.findResources('AWS::Logs::MetricFilter'))) });
+    expect(row(0, 'OPS11-BP02')).toMatchObject({ status: 'met', evidence: [id(log.incidentTimeline!.rule)] });
+    expect(row(0, 'OPS07-BP04').status).toBe('met'); // the diagnostics runbook investigates on its own
+    expect(row(1, 'OPS09-BP01').status).toBe('not met');
+    expect(row(1, 'OPS11-BP02').status).toBe('not met');
+  });
+
+  test('OPEX-PagingAlarmHasIncidentTimeline (opt-in, warning): a paging composite with no timeline is flagged, one with the log is not', () => {
+    const checks = new OperationalExcellenceChecks(undefined, { requireIncidentTimelines: true });
+    const flagged = (s: Stack) => checks.validateScope(s).violations
+      .filter((v) => v.ruleName.endsWith('PagingAlarmHasIncidentTimeline')).flatMap((v) => v.violatingResources.map((r) => r.constructPath ?? ''));
+    expect(flagged(stack)).toEqual([]);
+    expect(flagged(measured.off1).some((p) => p.includes('HealthAlarm'))).toBe(true);
   });
 
   test('a one-off window lasts from its start to its end; bad windows fail at synth naming the prop', () => {

@@ -104,10 +104,13 @@ describe('readiness report of one OperationalFunction', () => {
       'OPS06-BP03': 'met',
       'OPS06-BP04': 'met',
       'OPS07-BP03': 'met',
+      'OPS07-BP04': 'met', // the diagnostics runbook starts on its own
       'OPS08-BP04': 'met',
       'OPS08-BP05': 'met',
+      'OPS09-BP01': 'not met', // the operations log is opt-in: OperationsLog.enable
       'OPS10-BP02': 'met',
       'OPS10-BP07': 'met',
+      'OPS11-BP02': 'not met', // no incident timeline without the operations log
       'REL12-BP05': 'not met',
     });
     const fnProps = JSON.parse(fs.readFileSync(path.join(outdir, 'Shop.template.json'), 'utf8')).Resources[service.logicalId].Properties;

@@ -14,3 +14,4 @@ export * from './OwnershipTags';
 export * from './SafeDeployment';
 export * from './SqsQueueAlarmed';
 export * from './OperatedServiceHasGameDay';
+export * from './PagingAlarmHasIncidentTimeline';
