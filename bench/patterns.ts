@@ -4,12 +4,18 @@
  * user shares between services (a VPC, a cluster) are built once per stack.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 // The peer is a devDependency the benchmark alone uses.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import { OperationalFunction } from '../src';
+import { OperationalApi, OperationalFargateService, OperationalFunction, OperationalQueueWorker, OperationsLog } from '../src';
 
 /** `plain`: the user's resources only; `opex`: wrapped in the cdk-opex pattern; `peer`: monitored by the peer instead. */
 export type Variant = 'plain' | 'opex' | 'peer';
@@ -40,6 +46,27 @@ export function benchFunction(scope: Construct, id: string): lambda.Function {
   });
 }
 
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx-unprivileged:1.27');
+
+/** The user's network, shared by every service of the stack: a VPC without NAT, a cluster, a public listener. */
+function network(stack: Stack) {
+  return sharedInStack(stack, 'Network', (scope, id) => {
+    const net = new Construct(scope, id);
+    const vpc = new ec2.Vpc(net, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+    new ecs.Cluster(net, 'Cluster', { vpc });
+    new elbv2.ApplicationLoadBalancer(net, 'Lb', { vpc, internetFacing: true })
+      .addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    return net;
+  });
+}
+const netParts = (stack: Stack) => {
+  const net = network(stack);
+  const vpc = net.node.findChild('Vpc') as ec2.Vpc;
+  const cluster = net.node.findChild('Cluster') as ecs.Cluster;
+  const listener = net.node.findChild('Lb').node.findChild('Http') as elbv2.ApplicationListener;
+  return { vpc, cluster, listener };
+};
+
 export const PATTERNS: BenchPattern[] = [
   {
     name: 'function',
@@ -61,6 +88,61 @@ export const PATTERNS: BenchPattern[] = [
           addThrottlesCountAlarm: { Critical: { maxErrorCount: 1 } },
         });
       }
+    },
+  },
+  {
+    name: 'function-with-log',
+    description: 'a lambda.Function in an OperationalFunction, in a stack with the operations log on (OperationsLog.enable)',
+    build: (stack, i, variant) => {
+      const fn = benchFunction(stack, `Fn${i}`);
+      if (variant !== 'opex') return;
+      if (i === 0) OperationsLog.enable(stack, { createAccess: true });
+      new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn });
+    },
+  },
+  {
+    name: 'fargate',
+    description: 'an ECS Fargate service behind a shared ALB listener (plain: FargateService + target group; cdk-opex: OperationalFargateService)',
+    build: (stack, i, variant) => {
+      const { cluster, listener } = netParts(stack);
+      const path = { priority: 10 + i, conditions: [elbv2.ListenerCondition.pathPatterns([`/svc${i}/*`])] };
+      if (variant === 'opex') {
+        new OperationalFargateService(stack, `Svc${i}`, {
+          cluster, listener, image: IMAGE, containerPort: 8080, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+          listenerPriority: path.priority, listenerConditions: path.conditions,
+        });
+        return;
+      }
+      const task = new ecs.FargateTaskDefinition(stack, `Task${i}`);
+      task.addContainer('web', { image: IMAGE, portMappings: [{ containerPort: 8080 }] });
+      const service = new ecs.FargateService(stack, `Service${i}`, {
+        cluster, taskDefinition: task, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      });
+      listener.addTargets(`Web${i}`, { port: 8080, targets: [service], ...path });
+    },
+  },
+  {
+    name: 'queue-worker',
+    description: 'an SQS queue with its DLQ consumed by a lambda.Function (cdk-opex: OperationalQueueWorker)',
+    build: (stack, i, variant) => {
+      const fn = benchFunction(stack, `Fn${i}`);
+      if (variant === 'opex') {
+        new OperationalQueueWorker(stack, `Svc${i}`, { lambdaFunction: fn });
+        return;
+      }
+      const dlq = new sqs.Queue(stack, `Dlq${i}`, { enforceSSL: true, retentionPeriod: Duration.days(14) });
+      const queue = new sqs.Queue(stack, `Queue${i}`, { enforceSSL: true, deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } });
+      fn.addEventSource(new eventSources.SqsEventSource(queue, { reportBatchItemFailures: true }));
+    },
+  },
+  {
+    name: 'api',
+    description: 'a REST API with one method on a lambda.Function (cdk-opex: OperationalApi over it)',
+    build: (stack, i, variant) => {
+      const fn = benchFunction(stack, `Fn${i}`);
+      const api = new apigateway.RestApi(stack, `Api${i}`, { cloudWatchRole: i === 0 });
+      api.root.addMethod('GET', new apigateway.LambdaIntegration(fn));
+      if (variant === 'opex') new OperationalApi(stack, `Svc${i}`, { restApi: api });
     },
   },
 ];
