@@ -108,8 +108,14 @@ export const PATTERNS: BenchPattern[] = [
       const path = { priority: 10 + i, conditions: [elbv2.ListenerCondition.pathPatterns([`/svc${i}/*`])] };
       if (variant === 'opex') {
         new OperationalFargateService(stack, `Svc${i}`, {
-          cluster, listener, image: IMAGE, containerPort: 8080, assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-          listenerPriority: path.priority, listenerConditions: path.conditions,
+          cluster,
+          listener,
+          image: IMAGE,
+          containerPort: 8080,
+          assignPublicIp: true,
+          vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+          listenerPriority: path.priority,
+          listenerConditions: path.conditions,
         });
         return;
       }

@@ -15,9 +15,9 @@ import {
   OperationalFunction, OperationalQueueWorker, OperationalService, OperationsHub, OperationsLog, RunbookLibrary, RunbookTrigger, ServiceDependency,
   ServiceLevelObjective, SloIndicator, SsmAutomationTarget, SsmAutomationTargetProps,
 } from '../src';
-import { EcsServiceKind } from '../src/services/ecs-kind';
 import { complianceReport, Finding, findingLines, isOurs, Whose } from './support/compliance';
 import { albFargateService, flat, plainFunction, strictApp } from './support/stacks';
+import { EcsServiceKind } from '../src/services/ecs-kind';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const orders = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'OrdersPlaced', statistic: 'Sum', period: Duration.minutes(1) });

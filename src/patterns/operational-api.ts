@@ -3,6 +3,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { OperationalApiProps } from './operational-api-props';
 import { OperationalService } from './operational-service';
+import { GameDay } from '../resilience/game-day';
+import { addGameDays } from '../resilience/pattern-game-days';
 import { ApiServiceKind } from '../services/api-kind';
 
 /**
@@ -12,6 +14,11 @@ import { ApiServiceKind } from '../services/api-kind';
  * dashboard section, and a diagnostics runbook started when the API turns unhealthy.
  */
 export class OperationalApi extends OperationalService {
+  /**
+   * The service's game days, when `gameDays` is set.
+   * @default - none
+   */
+  public readonly gameDay?: GameDay;
   /** The stage operated. */
   public readonly stage: apigateway.Stage;
   /** The log group the stage's access logs go to. */
@@ -22,5 +29,6 @@ export class OperationalApi extends OperationalService {
     super(scope, id, { ...props, kind });
     this.stage = kind.stage;
     this.accessLogGroup = kind.accessLogGroup;
+    this.gameDay = addGameDays(this, props.gameDays);
   }
 }

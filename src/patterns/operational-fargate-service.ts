@@ -5,6 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { OperationalFargateServiceProps } from './operational-fargate-service-props';
 import { OperationalService } from './operational-service';
+import { GameDay } from '../resilience/game-day';
+import { addGameDays } from '../resilience/pattern-game-days';
 import { FargateServiceKind } from '../services/fargate-kind';
 
 /**
@@ -15,6 +17,11 @@ import { FargateServiceKind } from '../services/fargate-kind';
  * service turns unhealthy, a deployment fails or a task stops unexpectedly.
  */
 export class OperationalFargateService extends OperationalService {
+  /**
+   * The service's game days, when `gameDays` is set.
+   * @default - none
+   */
+  public readonly gameDay?: GameDay;
   /** The ECS service. */
   public readonly service: ecs.FargateService;
   /** Its task definition (the one given, or the one made from `image`). */
@@ -48,5 +55,6 @@ export class OperationalFargateService extends OperationalService {
     this.logGroup = r.logGroup;
     this.signalAlarms = this.alarms;
     this.responseRules.push(...kind.extraRules);
+    this.gameDay = addGameDays(this, props.gameDays);
   }
 }

@@ -3,6 +3,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { OperationalFunctionProps } from './operational-function-props';
 import { OperationalService } from './operational-service';
+import { GameDay } from '../resilience/game-day';
+import { addGameDays } from '../resilience/pattern-game-days';
 import { LambdaServiceKind } from '../services/lambda-kind';
 
 /**
@@ -12,6 +14,11 @@ import { LambdaServiceKind } from '../services/lambda-kind';
  * unhealthy. Shared pieces come from the stack's {@link OperationsHub}.
  */
 export class OperationalFunction extends OperationalService {
+  /**
+   * The service's game days, when `gameDays` is set.
+   * @default - none
+   */
+  public readonly gameDay?: GameDay;
   /** The alias that serves traffic; its version is what CodeDeploy rolls out. */
   public readonly alias: lambda.Alias;
   /** The deployment group that rolls out new versions and rolls back on alarm. */
@@ -22,5 +29,6 @@ export class OperationalFunction extends OperationalService {
     super(scope, id, { ...props, kind });
     this.alias = kind.alias;
     this.deploymentGroup = kind.deploymentGroup;
+    this.gameDay = addGameDays(this, props.gameDays);
   }
 }

@@ -5,6 +5,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OperationalQueueWorkerProps } from './operational-queue-worker-props';
 import { OperationalService } from './operational-service';
+import { GameDay } from '../resilience/game-day';
+import { addGameDays } from '../resilience/pattern-game-days';
 import { QueueWorkerServiceKind } from '../services/queue-worker-kind';
 
 /**
@@ -16,6 +18,11 @@ import { QueueWorkerServiceKind } from '../services/queue-worker-kind';
  * runbook moves dead letters back, behind an approval.
  */
 export class OperationalQueueWorker extends OperationalService {
+  /**
+   * The service's game days, when `gameDays` is set.
+   * @default - none
+   */
+  public readonly gameDay?: GameDay;
   /** The consumer's alias; the event source mapping invokes it. */
   public readonly alias: lambda.Alias;
   /** The deployment group that rolls out new consumer versions and rolls back on alarm. */
@@ -38,5 +45,6 @@ export class OperationalQueueWorker extends OperationalService {
     this.deadLetterQueue = kind.deadLetterQueue;
     this.eventSourceMapping = kind.eventSourceMapping;
     this.backlogAlarm = this.signalAlarm('backlog')!;
+    this.gameDay = addGameDays(this, props.gameDays);
   }
 }

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { AlarmPolicy } from '../observability/alarm-policy';
+import { GameDayOptions } from '../resilience/game-day-props';
 import { ServiceDependency } from '../services/dependencies';
 
 /** An OpsItem the health alarm opens in OpsCenter. */
@@ -117,4 +118,12 @@ export interface OperationalServiceOptions {
    * @default - none
    */
   readonly dependencies?: ServiceDependency[];
+  /**
+   * Game days for the service: FIS experiments of its kind's faults, and the runbook that
+   * verifies its alarms detected them and its response started (a `GameDay` with id
+   * `GameDay`, on the Operational* patterns). Faults reach real users: scope them to a
+   * staging stack, or keep the blast radius small.
+   * @default - none
+   */
+  readonly gameDays?: GameDayOptions;
 }

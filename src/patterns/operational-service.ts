@@ -37,6 +37,11 @@ export interface OperationalServiceProps extends OperationalServiceOptions {
 export class OperationalService extends Construct {
   /** The service's name. */
   public readonly serviceName: string;
+  /**
+   * The team that owns it, as in its `team` tag.
+   * @default - none
+   */
+  public readonly team?: string;
   /** Alarms on the signals users feel, warnings included. */
   public readonly alarms: cloudwatch.Alarm[];
   /** Composite alarm over the signal alarms: the one that pages. */
@@ -79,6 +84,7 @@ export class OperationalService extends Construct {
     kind.validate(this);
     this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
     const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
+    this.team = team;
     const evaluation = this.evaluation(props, kind);
     this.hub = OperationsHub.of(this);
     if (this.hub.services.some((s) => s.serviceName === this.serviceName)) {

@@ -1,6 +1,6 @@
+import { investigationPlaybooks, operationsMetrics, postIncidentAnalysis } from './learning-rows';
 import { ReadinessDeployment, ReadinessRunbook, WellArchitectedRow } from './model';
 import { AlarmFact } from '../model/alarms';
-import { investigationPlaybooks, operationsMetrics, postIncidentAnalysis } from './learning-rows';
 import { experimentRuns } from '../model/game-days';
 import { CfnResourceJson, cfnText, referencedIds } from '../model/template';
 

@@ -92,6 +92,9 @@ export const KIND_FAULTS: { [kindName: string]: FaultDefinition[] } = {
   ],
 };
 
+// A queue worker's faults are its consumer function's: the queue has none FIS can inject.
+KIND_FAULTS['queue-worker'] = KIND_FAULTS.lambda;
+
 /** FIS action ids of a kind's faults, for its `faults` field. */
 export function faultActionIds(kindName: string): string[] {
   return (KIND_FAULTS[kindName] ?? []).map((f) => f.actionId);

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GameDayFault } from './faults';
-import { OperationalService } from '../patterns/operational-service';
 
 /** One experiment of a game day: which fault, how much of the service, for how long. */
 export interface GameDayScenario {
@@ -58,10 +57,8 @@ export interface GameDaySchedule {
   readonly timeZone?: string;
 }
 
-/** Properties of a {@link GameDay}. */
-export interface GameDayProps {
-  /** The service faults are injected into; the experiments target only its resources. */
-  readonly service: OperationalService;
+/** A service's game days, as the patterns' `gameDays` option takes them. */
+export interface GameDayOptions {
   /** The experiments, one FIS experiment template each; at least one. */
   readonly scenarios: GameDayScenario[];
   /**

@@ -8,11 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { createExperimentRole, createExperimentTemplate, FaultTarget, ResolvedScenario } from './experiment';
 import { FaultDefinition, faultOf, FIS_MAX_DURATION_SECONDS, FIS_MAX_LAMBDA_DELAY_MILLIS, KIND_FAULTS } from './faults';
-import { GameDayProps, GameDayScenario } from './game-day-props';
+import { GameDayOptions, GameDayScenario } from './game-day-props';
 import { allowGameDay, GAME_DAY_METRIC, gameDayRunbook } from './game-day-runbook';
 import { createSchedules, DEFAULT_GAME_DAY_SCHEDULE } from './game-day-schedule';
 import { fisConfigurationBucket, installFisExtension } from './lambda-extension';
 import { allowLogsToUseKey } from './log-key';
+import { tagOwnership } from '../core/ownership';
 import { integerInRange, invalidProp, literalMillis, matchingString, wholeDuration } from '../core/validate';
 import { ServiceRecord } from '../hub/records';
 import { createMetricAlarm } from '../observability/alarm-factory';
@@ -39,6 +40,12 @@ export interface GameDayExperiment {
   readonly runParameters: { [name: string]: string[] };
 }
 
+/** Properties of a {@link GameDay}. */
+export interface GameDayProps extends GameDayOptions {
+  /** The service faults are injected into; the experiments target only its resources. */
+  readonly service: OperationalService;
+}
+
 /**
  * Game days for one service: an FIS experiment template per scenario, targeting only the
  * service's resources, with a small default blast radius and a guard alarm that stops it;
@@ -62,6 +69,8 @@ export class GameDay extends Construct {
     super(scope, id);
     const service = props.service;
     const record = serviceRecord(this, service);
+    // Its alarms and experiments answer to the service's owners, wherever the game day is defined.
+    tagOwnership([this], service.serviceName, service.team);
     if (props.scenarios.length === 0) invalidProp(this, 'scenarios', 'give at least one scenario');
     const definitions = props.scenarios.map((s) => this.definition(service, s));
     const needsExtension = definitions.some((d) => d.needsLambdaExtension);

@@ -6,8 +6,8 @@ import { IServiceKind, ServiceKindContext, ServiceRolloutRequest, ServiceRunbook
 import { Limits } from '../core/limits';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
-import { RunbookLibrary } from '../runbooks/library';
 import { faultActionIds } from '../resilience/faults';
+import { RunbookLibrary } from '../runbooks/library';
 
 /** Threshold overrides an ECS service may give; each undefined one takes its default (ECS_DEFAULTS). */
 export interface EcsThresholdOverrides {

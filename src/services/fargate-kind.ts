@@ -12,10 +12,10 @@ import { ecsDeploymentProps, rollBackOnAlarms, shiftsTraffic } from '../deployme
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { AlarmSeverity } from '../observability/alarm-policy';
+import { faultActionIds } from '../resilience/faults';
 import { RunbookLibrary } from '../runbooks/library';
 import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
-import { faultActionIds } from '../resilience/faults';
 
 /** What the Fargate kind is made from: the user's description of the service, its thresholds and rollout. */
 export interface FargateKindOptions extends FargateResourceOptions, EcsThresholdOverrides {
@@ -142,7 +142,7 @@ export class FargateServiceKind implements IServiceKind {
   }
 
   public ownedResources(): IConstruct[] {
-    return [];
+    return [this.resources.service];
   }
 
   private get rollout(): RolloutStrategy {

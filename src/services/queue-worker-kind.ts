@@ -14,6 +14,7 @@ import {
 } from './sqs';
 import { invalidProp } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
+import { faultActionIds } from '../resilience/faults';
 import { RunbookLibrary } from '../runbooks/library';
 
 /** What the queue worker kind is bound to: the consumer (as for the Lambda kind), its queue and how both are alarmed. */
@@ -35,7 +36,7 @@ export class QueueWorkerServiceKind implements IServiceKind {
   public readonly metricResolution = LAMBDA_METRIC_RESOLUTION;
   public readonly resourceDimensions = ['FunctionName', 'Resource', 'QueueName'];
   public readonly rolloutMechanism = 'codedeploy-lambda';
-  public readonly faults: string[] = [];
+  public readonly faults = faultActionIds(QUEUE_WORKER_KIND);
   private readonly consumer: LambdaServiceKind;
   private settings?: WorkerQueueSettings;
   private signals?: WorkerSignals;

@@ -7,8 +7,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import {
-  MaintenanceWindow, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, OperationalService, OperationsEventSource, OperationsHub, OperationsLog,
-  OperationsLogAccess, OperationsMetric, RunbookSimulator, SimulationStatus,
+  MaintenanceWindow, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, OperationalService, OperationsEventSource,
+  OperationsHub, OperationsLog, OperationsLogAccess, OperationsMetric, RunbookSimulator, SimulationStatus,
 } from '../../src';
 import { OPERATIONS_LOG_ACCESS_WARNING } from '../../src/incidents/operations-log';
 import { LOGS_RESOURCE_POLICY_CHARS } from '../../src/incidents/operations-log-access';
@@ -435,7 +435,7 @@ describe('maintenance windows', () => {
 
   test('with the log on, the report meets OPS09-BP01 (operations metrics) and OPS11-BP02 (a timeline per page); without it, neither', () => {
     const report = analyzeAssembly([{ stackName: 'Shop', template: t.toJSON() }, { stackName: 'Off1', template: Template.fromStack(measured.off1).toJSON() }]);
-    const row = (stack: number, bp: string) => report.stacks[stack].services[0].wellArchitected.find((r) => r.id === bp)!;
+    const row = (at: number, bp: string) => report.stacks[at].services[0].wellArchitected.find((r) => r.id === bp)!;
     expect(row(0, 'OPS09-BP01')).toMatchObject({ status: 'met', evidence: expect.arrayContaining(Object.keys(t.findResources('AWS::Logs::MetricFilter'))) });
     expect(row(0, 'OPS11-BP02')).toMatchObject({ status: 'met', evidence: [id(log.incidentTimeline!.rule)] });
     expect(row(0, 'OPS07-BP04').status).toBe('met'); // the diagnostics runbook investigates on its own

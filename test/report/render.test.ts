@@ -3,8 +3,8 @@ import * as path from 'path';
 import { stackIn, strictAppInTempDir } from './support';
 import { OperationalFunction } from '../../src';
 import { failingFirst, renderHtml, renderJson, renderMarkdown } from '../../src/report/render';
-import { reportFromAssembly } from '../../src/report/write';
 import { BEST_PRACTICES } from '../../src/report/well-architected';
+import { reportFromAssembly } from '../../src/report/write';
 import { plainFunction } from '../support/stacks';
 
 function mixedReport() {

@@ -226,3 +226,23 @@ describe('GameDay props', () => {
     }
   });
 });
+
+describe('the gameDays option of the patterns', () => {
+  test('an OperationalFunction with gameDays gets a GameDay under it with one experiment per scenario; without, none', () => {
+    const shop = strictStack();
+    const scenarios: GameDayScenario[] = [{ name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR, percentage: 5 }];
+    const svc = new OperationalFunction(shop, 'Checkout', { lambdaFunction: plainFunction(shop, 'Fn'), gameDays: { scenarios, installLambdaExtension: true } });
+    expect(svc.gameDay).toBeInstanceOf(GameDay);
+    expect(svc.gameDay!.node.path).toBe('Shop/Checkout/GameDay');
+    expect(svc.gameDay!.experiments).toHaveLength(1);
+    expect(new OperationalFunction(shop, 'Catalog', { lambdaFunction: plainFunction(shop, 'Fn2') }).gameDay).toBeUndefined();
+  });
+
+  test('a scenario for a fault the kind does not have fails at synth naming scenarios', () => {
+    const shop = strictStack();
+    expect(() => new OperationalFunction(shop, 'Checkout', {
+      lambdaFunction: plainFunction(shop, 'Fn'),
+      gameDays: { scenarios: [{ name: 'stop', fault: GameDayFault.ECS_STOP_TASKS }] },
+    })).toThrow(/Shop\/Checkout\/GameDay.*scenarios/);
+  });
+});

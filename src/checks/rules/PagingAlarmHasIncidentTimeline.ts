@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { modelOf, viewOf } from '../graph';
 import { incidentTimelineRules } from '../../model/incidents';
+import { modelOf, viewOf } from '../graph';
 
 /**
  * A composite alarm that pages has an incident timeline: an EventBridge rule in its stack
