@@ -139,7 +139,7 @@ const networkLogs = networkLogBucket(stack);
 const vpc = shopVpc(stack, networkLogs);
 const cluster = new ecs.Cluster(stack, 'ShopCluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 const listener = storefrontListener(stack, vpc, networkLogs);
-new OperationalFargateService(stack, 'Storefront', {
+const storefront = new OperationalFargateService(stack, 'Storefront', {
   cluster,
   listener,
   // Referenced, never pulled at synth. The unprivileged build runs as user 101 on port 8080 and writes only to /tmp,
@@ -153,7 +153,7 @@ new OperationalFargateService(stack, 'Storefront', {
 });
 
 // One web ACL for both doors the internet knocks on.
-shopWebAcl(stack, key, { Api: api.deploymentStage.stageArn, Storefront: listener.loadBalancer.loadBalancerArn });
+shopWebAcl(stack, key, { Api: api.deploymentStage.stageArn, Storefront: storefront.loadBalancer.loadBalancerArn });
 
 // ---- Game days: one per service with faults, started by an operator in staging. None is scheduled: a schedule
 // injects faults on its own, which a team turns on per environment (`enableSchedule: true` and a scenario
