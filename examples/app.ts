@@ -13,7 +13,7 @@ import { networkLogBucket, shopVpc, storefrontListener } from './shop-network';
 import { shopWebAcl } from './shop-waf';
 import {
   GameDay, GameDayFault, Kpi, KpiBand, OperationalApi, OperationalExcellenceChecks, OperationalFargateService, OperationalFunction,
-  OperationalQueueWorker, OperationsHub, RolloutStrategy, ServiceDependency,
+  OperationalQueueWorker, OperationsHub, OperationsLog, RolloutStrategy, ServiceDependency,
 } from '../src';
 
 const SYNCHRONOUS = 'Invoked synchronously by the API: a failed request returns its error to the caller, '
@@ -38,6 +38,10 @@ const stack = new Stack(app, 'ShopOperations', {
 });
 // Four teams share the stack; the platform team answers what cdk-opex shares (its response dead-letter alarm).
 new OperationsHub(stack, 'CdkOpexOperations', { team: 'platform' });
+// The operations log: deployments, pages, runbook runs and game days counted per service, and an incident timeline written
+// onto the OpsItem when a page ends. The shop is the account's only app, so it holds the account's one Logs resource policy
+// for /cdk-opex/operations/* itself; with more stacks, a platform stack holds it (OperationsLogAccess) and this is `{}`.
+OperationsLog.enable(stack, { createAccess: true });
 const key = logsKey(stack);
 
 // ---- Data: the orders table checkout writes and the catalog reads.
@@ -158,41 +162,31 @@ shopWebAcl(stack, key, { Api: api.deploymentStage.stageArn, Storefront: storefro
 // ---- Game days: one per service with faults, started by an operator in staging. None is scheduled: a schedule
 // injects faults on its own, which a team turns on per environment (`enableSchedule: true` and a scenario
 // `schedule`), not in a template it copies into every account.
-const gameDays = [
-  new GameDay(stack, 'CheckoutGameDay', {
-    service: checkout,
-    // Lambda faults need the FIS extension on the function: a new version, rolled out by the canary like any other.
-    installLambdaExtension: true,
-    scenarios: [
-      { name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR, percentage: 10, duration: Duration.minutes(5) },
-      { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 10, duration: Duration.minutes(5) },
-    ],
-  }),
-  // Browsing lives on latency: slow a tenth of the catalog's calls past its 1 s alarm.
-  new GameDay(stack, 'CatalogGameDay', {
-    service: catalog,
-    installLambdaExtension: true,
-    scenarios: [{ name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 10 }],
-  }),
-  // TODO(cdk-opex defect): GameDay finds its target among `kind.ownedResources()`, which is empty for an
-  // OperationalFargateService, so this throws "cdk-opex has no game-day target for a ecs service". Once fixed:
-  // // Stop half of the tasks: the survivors must carry the traffic while the alarms and the response prove themselves.
-  // new GameDay(stack, 'StorefrontGameDay', {
-  //   service: storefront,
-  //   scenarios: [{ name: 'stop-tasks', fault: GameDayFault.ECS_STOP_TASKS, percentage: 50 }],
-  // }),
-  // (The order-events worker has none either: cdk-opex gives the queue-worker kind no faults yet.)
-];
-
-// TODO(cdk-opex defect): a GameDay's alarms (its failed-game-day alarm and each scenario's guard alarm) carry no
-// `team` tag, so OperationalExcellenceChecks with requireTeamTag fails on them; they should carry the service's.
-for (const gameDay of gameDays) {
-  for (const alarm of [gameDay.failedAlarm, ...gameDay.experiments.map((e) => e.guardAlarm)]) {
-    Validations.of(alarm).acknowledge({
-      id: 'OPEX-OwnershipTags[team]',
-      reason: 'TODO(cdk-opex defect): GameDay does not tag its alarms with the team of the service it tests',
-    });
-  }
-}
+new GameDay(stack, 'CheckoutGameDay', {
+  service: checkout,
+  // Lambda faults need the FIS extension on the function: a new version, rolled out by the canary like any other.
+  installLambdaExtension: true,
+  scenarios: [
+    { name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR, percentage: 10, duration: Duration.minutes(5) },
+    { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 10, duration: Duration.minutes(5) },
+  ],
+});
+// Browsing lives on latency: slow a tenth of the catalog's calls past its 1 s alarm.
+new GameDay(stack, 'CatalogGameDay', {
+  service: catalog,
+  installLambdaExtension: true,
+  scenarios: [{ name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 10 }],
+});
+// Stop half of the storefront's tasks: the survivors must carry the traffic while the alarms and the response prove themselves.
+new GameDay(stack, 'StorefrontGameDay', {
+  service: storefront,
+  scenarios: [{ name: 'stop-tasks', fault: GameDayFault.ECS_STOP_TASKS, percentage: 50 }],
+});
+// A consumer that fails a tenth of its batches: the item-failure and error alarms must catch it before the backlog grows.
+new GameDay(stack, 'OrderEventsGameDay', {
+  service: orderEvents,
+  installLambdaExtension: true,
+  scenarios: [{ name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR, percentage: 10 }],
+});
 
 app.synth();

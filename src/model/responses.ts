@@ -69,7 +69,14 @@ export function selectsAlarm(start: RunbookStartFact, alarm: AlarmFact): boolean
   });
   const byName = name !== undefined && asList(pattern.detail?.alarmName).some((n) =>
     n === name || (isObject(n) && typeof n.prefix === 'string' && name.startsWith(n.prefix)));
-  return byResource || byName;
+  return (byResource || byName) && kindMatches(pattern.detail?.configuration, alarm);
+}
+
+/** Whether the pattern's `detail.configuration` test (e.g. `alarmRule` exists: composites only) admits the alarm. */
+function kindMatches(configuration: any, alarm: AlarmFact): boolean {
+  const rule = asList(configuration?.alarmRule)[0];
+  if (!isObject(rule) || typeof rule.exists !== 'boolean') return true;
+  return rule.exists === (alarm.alarmType === 'composite');
 }
 
 /** The states of a rule's alarm pattern, in words (e.g. `ALARM`); every state when it names none. */

@@ -115,7 +115,7 @@ describe('experiment log', () => {
   test('encrypted with the stack\'s key, kept a year, and the key lets CloudWatch Logs use it for this account\'s log groups', () => {
     const p = props(lambdaDay.logGroup);
     const key = id(checkout.hub.topicKey);
-    expect(p).toEqual({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    expect(p).toEqual({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] }, Tags: [{ Key: 'service', Value: 'Checkout' }] });
     const keyPolicy = resources[key].Properties.KeyPolicy.Statement;
     const logs = keyPolicy.filter((s: any) => s.Principal?.Service === 'logs.us-east-1.amazonaws.com');
     expect(logs).toHaveLength(1);
