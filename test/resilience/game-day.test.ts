@@ -191,6 +191,8 @@ describe('game-day runbook, failure alarm and schedule', () => {
       Threshold: 1,
       TreatMissingData: 'notBreaching',
     });
+    // It answers to the service's owners, though the GameDay is not under the service.
+    expect(p.Tags).toEqual(expect.arrayContaining([{ Key: 'service', Value: 'Checkout' }]));
   });
 
   test('the schedule starts only the game-day runbook, with its parameters, never retried, with a role allowed to start only it', () => {
