@@ -95,17 +95,6 @@ export function readmeApp() {
   });
   // README snippet 7
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new OperationalExcellenceChecks(app));
-  // README snippet 8
-
-  const fewOrders = new cloudwatch.Alarm(stack, 'FewOrders', {
-    metric: ordersPlaced, threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 5,
-  });
-  fewOrders.addAlarmAction(new cw_actions.SnsAction(pagerTopic));
-  Tags.of(fewOrders).add('service', 'checkout');
-  Validations.of(fewOrders).acknowledge({ id: 'OPEX-AlarmHasRunbook', reason: 'the sales desk answers it by phone; nothing to automate' });
-  // README snippet 9
-
   const restart = new Runbook(stack, 'RestartTasks', {
     description: 'Replace every task of an ECS service and wait for the rollout',
     parameters: [
@@ -129,7 +118,7 @@ export function readmeApp() {
     ],
   });
   restart.allowOn('service', [checkoutService.serviceArn]); // the role may touch this service only
-  // README snippet 10
+  // README snippet 8
 
   const stoppedTasks = RunbookLibrary.ecsStoppedTasks(stack);
   RunbookLibrary.allowEcsService(stoppedTasks, checkoutService); // its role may read this service's tasks only
@@ -138,7 +127,7 @@ export function readmeApp() {
     eventPattern: Triggers.ecsTaskStoppedUnexpectedly(cluster, 'checkout'),
     parameters: { Cluster: [cluster.clusterName], Service: ['checkout'] },
   });
-  // README snippet 11
+  // README snippet 9
 
   const aws = new MockAwsEnvironment()
     .onApi('ecs', 'UpdateService', {})
@@ -151,7 +140,7 @@ export function readmeApp() {
   });
   expect(result.status).toBe(SimulationStatus.SUCCESS);
   expect(result.stepNames).toEqual(['Approve', 'ForceNewDeployment', 'WaitForRollout']);
-  // README snippet 12
+  // README snippet 10
 
   new GameDay(stack, 'CheckoutGameDay', {
     service: checkout,
@@ -161,15 +150,26 @@ export function readmeApp() {
       { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 20 }, // past the latency threshold
     ],
   });
-  // README snippet 13
+  // README snippet 11
 
   // Services made before or after are routed alike. A single-stack app adds `createAccess: true`
   // to hold the account's Logs resource policy itself (see below).
   const operationsLog = OperationsLog.enable(stack);
-  // README snippet 14
+  // README snippet 12
 
   // The platform team's baseline stack, deployed once per account and region.
   const baseline = new Stack(app, 'Baseline');
   new OperationsLogAccess(baseline, 'OperationsLogAccess');
-  return { app, stack, fn, yours, checkout, fewOrders, restart, stoppedTasks, aws, result, operationsLog, baseline, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService };
+  // README snippet 13
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new OperationalExcellenceChecks(app));
+  // README snippet 14
+
+  const fewOrders = new cloudwatch.Alarm(stack, 'FewOrders', {
+    metric: ordersPlaced, threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 5,
+  });
+  fewOrders.addAlarmAction(new cw_actions.SnsAction(pagerTopic));
+  Tags.of(fewOrders).add('service', 'checkout');
+  Validations.of(fewOrders).acknowledge({ id: 'OPEX-AlarmHasRunbook', reason: 'the sales desk answers it by phone; nothing to automate' });
+  return { app, stack, fn, yours, checkout, restart, stoppedTasks, aws, result, operationsLog, baseline, fewOrders, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService };
 }
