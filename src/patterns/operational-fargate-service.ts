@@ -54,7 +54,6 @@ export class OperationalFargateService extends OperationalService {
     this.targetGroups = r.green ? [r.blue, r.green] : [r.blue];
     this.logGroup = r.logGroup;
     this.signalAlarms = this.alarms;
-    this.responseRules.push(...kind.extraRules);
     this.gameDay = addGameDays(this, props.gameDays);
   }
 }

@@ -147,7 +147,12 @@ export class OperationalService extends Construct {
       description: `Starts the ${unhealthy.node.id} runbook when the ${this.serviceName} health alarm goes into ALARM`,
       eventPattern: Triggers.alarmEntersAlarm(this.healthAlarm),
       parameters: responders.onUnhealthyParameters,
-    }).rule];
+    }).rule, ...(responders.moreTriggers ?? []).map((t) => new RunbookTrigger(this, t.id, {
+      runbook: unhealthy,
+      description: `Starts the ${unhealthy.node.id} runbook when ${t.what} (${this.serviceName})`,
+      eventPattern: t.eventPattern,
+      parameters: t.parameters,
+    }).rule)];
 
     this.dashboard = this.hub.addDashboardSection([...kind.dashboardSection(this, {
       serviceName: this.serviceName, team, detectionTime: this.detectionTime, rollout, alarms: [this.healthAlarm, ...this.alarms],
@@ -171,6 +176,7 @@ export class OperationalService extends Construct {
       backendsAlarm: suppressor && !backends.includes(suppressor) ? suppressor : undefined,
       responses: [
         { runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${healthName} enters ALARM` },
+        ...(responders.moreTriggers ?? []).map((t) => ({ runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${t.what}` })),
         ...(responders.others ?? []),
       ],
     });

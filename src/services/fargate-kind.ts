@@ -14,7 +14,6 @@ import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { AlarmSeverity } from '../observability/alarm-policy';
 import { faultActionIds } from '../resilience/faults';
 import { RunbookLibrary } from '../runbooks/library';
-import { RunbookTrigger } from '../runbooks/runbook-trigger';
 import { Triggers } from '../runbooks/triggers';
 
 /** What the Fargate kind is made from: the user's description of the service, its thresholds and rollout. */
@@ -40,8 +39,6 @@ export class FargateServiceKind implements IServiceKind {
   public readonly resourceDimensions = ['ClusterName', 'ServiceName', 'TargetGroup', 'LoadBalancer'];
   public readonly rolloutMechanism = 'ecs';
   public readonly faults = faultActionIds(ECS_KIND);
-  /** Rules besides the health alarm's that start the diagnostics runbook. */
-  public readonly extraRules: events.Rule[] = [];
   private thresholds?: EcsThresholds;
   private signals?: EcsSignals;
   private deployment: ReturnType<typeof ecsDeploymentProps> = {};
@@ -108,20 +105,17 @@ export class FargateServiceKind implements IServiceKind {
       ServiceName: [this.serviceName],
       Trigger: [trigger],
     });
-    const on = (id: string, what: string, eventPattern: events.EventPattern) => this.extraRules.push(new RunbookTrigger(service, id, {
-      runbook: diagnostics,
-      eventPattern,
-      parameters: parameters(what),
-      description: `Starts the ${diagnostics.node.id} runbook when ${what} (${this.serviceName})`,
-    }).rule);
-    on('OnDeploymentFailed', 'ECS reports SERVICE_DEPLOYMENT_FAILED', Triggers.ecsDeploymentFailed(ecsService));
-    on('OnTaskStopped', 'a task stopped unexpectedly', Triggers.ecsTaskStoppedUnexpectedly(ecsService.cluster, ecsService.serviceName));
+    const on = (id: string, what: string, eventPattern: events.EventPattern) => ({ id, what, eventPattern, parameters: parameters(what) });
     const byOperator = { automatic: false, trigger: 'an operator; waits for approval' };
     return {
       onUnhealthy: diagnostics,
       onUnhealthyParameters: { ...parameters(''), Trigger: [events.EventField.fromPath('$.detail.alarmName')] },
       healthResponse: `Response: the ${diagnostics.node.id} runbook starts and records stopped tasks, deployments and recent errors on an OpsItem.`,
       others: [{ runbook: rollback, ...byOperator }, { runbook: redeploy, ...byOperator }, { runbook: scaleOut, ...byOperator }],
+      moreTriggers: [
+        on('OnDeploymentFailed', 'ECS reports SERVICE_DEPLOYMENT_FAILED', Triggers.ecsDeploymentFailed(ecsService)),
+        on('OnTaskStopped', 'a task stopped unexpectedly', Triggers.ecsTaskStoppedUnexpectedly(ecsService.cluster, ecsService.serviceName)),
+      ],
     };
   }
 

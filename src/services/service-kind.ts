@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Construct, IConstruct } from 'constructs';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
 import { RunbookResponse } from '../hub/records';
@@ -53,6 +54,23 @@ export interface ServiceRunbooks {
    * @default - none
    */
   readonly others?: RunbookResponse[];
+  /**
+   * Events besides the health alarm that start `onUnhealthy` (e.g. a failed deployment).
+   * @default - none
+   */
+  readonly moreTriggers?: ServiceTrigger[];
+}
+
+/** An event that starts a service's `onUnhealthy` runbook, besides its health alarm. */
+export interface ServiceTrigger {
+  /** Construct id of the rule, under the service. */
+  readonly id: string;
+  /** What happened, in words, e.g. `ECS reports SERVICE_DEPLOYMENT_FAILED`. */
+  readonly what: string;
+  /** The EventBridge pattern of those events. */
+  readonly eventPattern: events.EventPattern;
+  /** The runbook's parameters, each a list of strings (values may be `EventField`s). */
+  readonly parameters: { [name: string]: string[] };
 }
 
 /** What a kind's rollout is set up with. */

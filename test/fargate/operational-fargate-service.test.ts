@@ -168,6 +168,12 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
     const entry = template.Metadata[CATALOG_METADATA_KEY].services.find((s: any) => s.name === 'Storefront');
     expect(entry).toMatchObject({ kind: 'ecs', team: 'web', rollout: { type: 'canary', percentage: 10, intervalMinutes: 5 } });
     expect(entry.rollout.rollbackAlarms).toEqual(web.alarms.map(id));
+    // The diagnostics runbook's three automatic starts are all in the catalog, not only the health alarm's.
+    expect(entry.responses.filter((r: any) => r.automatic).map((r: any) => r.trigger)).toEqual([
+      'EventBridge, when Shop-Storefront-health-critical enters ALARM',
+      'EventBridge, when ECS reports SERVICE_DEPLOYMENT_FAILED',
+      'EventBridge, when a task stopped unexpectedly',
+    ]);
     const adminEntry = template.Metadata[CATALOG_METADATA_KEY].services.find((s: any) => s.name === 'Admin');
     expect(adminEntry.rollout).toEqual(expect.objectContaining({ type: 'rolling' }));
   });
