@@ -131,6 +131,9 @@ export class GameDay extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    // The last results, on the stack's dashboard: 1 is a failed game day, 0 a passed one.
+    service.hub.addDashboardSection(gameDayWidgets(service.serviceName, this.failedAlarm, this.experiments.map((e) => e.name)));
+
     const scheduled = props.scenarios.map((s, i) => ({ scenario: s, experiment: this.experiments[i] })).filter((x) => x.scenario.schedule);
     if (scheduled.length && !props.enableSchedule) {
       invalidProp(this, 'enableSchedule', `scenario '${scheduled[0].scenario.name}' has a schedule, but game days inject faults: `
@@ -261,4 +264,21 @@ function latencyThresholdMillis(record: ServiceRecord): number {
 
 function pascal(name: string): string {
   return name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+/** A game day's row on the dashboard: its verdicts (hourly maximum) and its failure alarm. */
+function gameDayWidgets(serviceName: string, failed: cloudwatch.Alarm, scenarios: string[]): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${serviceName} game days (${scenarios.join(', ')}): 1 = failed, 0 = passed`,
+      left: [failed.metric],
+      leftYAxis: { min: 0, max: 1, showUnits: false },
+      liveData: false,
+      period: Duration.hours(1),
+      statistic: 'Maximum',
+      width: 18,
+      height: 4,
+    }),
+    new cloudwatch.AlarmStatusWidget({ title: `${serviceName} game day`, alarms: [failed], width: 6, height: 4 }),
+  ];
 }

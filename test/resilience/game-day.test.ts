@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { GameDay, GameDayFault, OperationalExcellenceChecks, OperationalFunction, OperationalService } from '../../src';
 import { analyzeAssembly } from '../../src/report';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
-import { albFargateService, flat, plainFunction, strictApp } from '../support/stacks';
+import { albFargateService, dashboardBody, flat, plainFunction, strictApp } from '../support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const app = strictApp();
@@ -193,6 +193,15 @@ describe('game-day runbook, failure alarm and schedule', () => {
     });
     // It answers to the service's owners, though the GameDay is not under the service.
     expect(p.Tags).toEqual(expect.arrayContaining([{ Key: 'service', Value: 'Checkout' }]));
+  });
+
+  test('the dashboard shows each service\'s last game-day results and its failure alarm', () => {
+    const dashboards = Object.values(resources).filter((r: any) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const widgets = dashboards.flatMap((d: any) => dashboardBody(d).widgets);
+    const graph = widgets.find((w: any) => w.properties?.title?.startsWith('Checkout game days'));
+    expect(graph.properties.metrics).toEqual([['cdk-opex/GameDays', 'GameDayFailed', 'ServiceName', 'Checkout', expect.objectContaining({ stat: 'Maximum' })]]);
+    expect(widgets.some((w: any) => w.type === 'alarm' && w.properties?.title === 'Checkout game day')).toBe(true);
+    expect(dashboards.map((d: any) => flat(d.Properties.DashboardBody)).join()).toContain(`<${id(lambdaDay.failedAlarm)}.Arn>`);
   });
 
   test('the schedule starts only the game-day runbook, with its parameters, never retried, with a role allowed to start only it', () => {
