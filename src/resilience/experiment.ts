@@ -43,7 +43,7 @@ export function isoDuration(seconds: number): string {
  * allowed the faults' actions on the service's own resources and the log delivery.
  */
 export function createExperimentRole(scope: Construct, serviceName: string, definitions: FaultDefinition[], on: FaultTarget,
-  logGroup: logs.ILogGroup): iam.Role {
+  logGroup: logs.ILogGroup, report: ExperimentReport): iam.Role {
   const stack = Stack.of(scope);
   acknowledgeInlinePolicies(scope);
   const role = new iam.Role(scope, 'ExperimentRole', {
@@ -75,14 +75,22 @@ export function createExperimentRole(scope: Construct, serviceName: string, defi
       actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
     }));
   }
-  // FIS resolves targets through the tagging API, and delivers its log through CloudWatch Logs' vended-log
-  // delivery (which writes the log group's resource policy itself): none of these actions has a resource type.
+  // The experiment report: the service's dashboard, drawn before, during and after the fault, written under its prefix.
+  const reports = report.bucket.arnForObjects(`${report.prefix}*`);
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [reports] }));
+  acknowledgeWildcardResource(role, reports, 'FIS names each experiment report object when the experiment ends; the pattern is '
+    + `this service's report prefix (${report.prefix}) of the stack's FIS bucket only.`);
+  report.bucket.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetDashboard'], resources: [report.dashboardArn] }));
+  // FIS resolves targets through the tagging API, delivers its log through CloudWatch Logs' vended-log delivery
+  // (which writes the log group's resource policy itself) and draws the report's graphs: none of these actions has a resource type.
   role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['tag:GetResources', 'logs:CreateLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:PutResourcePolicy'],
+    actions: ['tag:GetResources', 'logs:CreateLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:PutResourcePolicy',
+      'cloudwatch:GetMetricWidgetImage'],
     resources: ['*'],
   }));
-  acknowledgeWildcardResource(role, '*', 'tag:GetResources, logs:CreateLogDelivery, logs:DescribeLogGroups, logs:DescribeResourcePolicies '
-    + 'and logs:PutResourcePolicy have no resource type; ecs:ListTasks is held to this service\'s cluster by ecs:cluster. '
+  acknowledgeWildcardResource(role, '*', 'tag:GetResources, logs:CreateLogDelivery, logs:DescribeLogGroups, logs:DescribeResourcePolicies, '
+    + 'logs:PutResourcePolicy and cloudwatch:GetMetricWidgetImage have no resource type; ecs:ListTasks is held to this service\'s cluster by ecs:cluster. '
     + `The experiment log goes to ${logGroup.node.path} only, as the templates say.`);
   return role;
 }
@@ -120,7 +128,19 @@ export interface ExperimentTemplateOptions {
   readonly role: iam.IRole;
   readonly logGroup: logs.ILogGroup;
   readonly on: FaultTarget;
+  readonly report: ExperimentReport;
 }
+
+/** Where FIS writes a game day's experiment report, and the dashboard it draws in it. */
+export interface ExperimentReport {
+  readonly bucket: s3.IBucket;
+  /** Key prefix, ending in `/`. */
+  readonly prefix: string;
+  readonly dashboardArn: string;
+}
+
+/** Minutes of the dashboard the report shows before the fault starts and after it ends. */
+const REPORT_MARGIN = 'PT10M';
 
 /** The FIS experiment template of one scenario. */
 export function createExperimentTemplate(scope: Construct, id: string, scenario: ResolvedScenario,
@@ -135,6 +155,12 @@ export function createExperimentTemplate(scope: Construct, id: string, scenario:
     // cloudWatchLogsConfiguration is a JSON property: its keys are CloudFormation's.
     logConfiguration: { logSchemaVersion: 2, cloudWatchLogsConfiguration: { LogGroupArn: options.logGroup.logGroupArn } },
     experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
+    experimentReportConfiguration: {
+      outputs: { experimentReportS3Configuration: { bucketName: options.report.bucket.bucketName, prefix: options.report.prefix } },
+      dataSources: { cloudWatchDashboards: [{ dashboardIdentifier: options.report.dashboardArn }] },
+      preExperimentDuration: REPORT_MARGIN,
+      postExperimentDuration: REPORT_MARGIN,
+    },
     tags: { 'Name': `${options.serviceName}-${scenario.name}`, 'service': options.serviceName, 'cdk-opex:scenario': scenario.name },
   });
 }

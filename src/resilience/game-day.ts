@@ -84,11 +84,13 @@ export class GameDay extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: allowLogsToUseKey(this),
     });
-    this.experimentRole = createExperimentRole(this, service.serviceName, definitions, on, this.logGroup);
+    // Experiment reports go to the stack's FIS bucket, one prefix per service, with the service's dashboard in them.
+    const report = { bucket: fisConfigurationBucket(this), prefix: `GameDayReports/${service.serviceName}/`, dashboardArn: service.dashboard.dashboardArn };
+    this.experimentRole = createExperimentRole(this, service.serviceName, definitions, on, this.logGroup, report);
     const names = new Set<string>();
     const resolved = props.scenarios.map((s, i) => this.resolve(s, definitions[i], record, names));
     const templates = resolved.map((s) => createExperimentTemplate(this, `${pascal(s.name)}Experiment`, s, {
-      serviceName: service.serviceName, role: this.experimentRole, logGroup: this.logGroup, on,
+      serviceName: service.serviceName, role: this.experimentRole, logGroup: this.logGroup, on, report,
     }));
 
     this.runbook = gameDayRunbook(this);

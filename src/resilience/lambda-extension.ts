@@ -47,9 +47,9 @@ const BUCKET_ACKNOWLEDGEMENTS: Array<{ id: string; reason: string }> = [
 ];
 
 /**
- * The stack's one S3 bucket FIS writes the Lambda faults to and the FIS extension reads
- * them from (FIS needs one per Region): KMS-encrypted with the stack's key, SSL only,
- * versioned, public access blocked, old versions expire.
+ * The stack's one S3 bucket for FIS: the Lambda faults FIS writes and the FIS extension
+ * reads (FIS needs one per Region), and the game days' experiment reports. KMS-encrypted
+ * with the stack's key, SSL only, versioned, public access blocked, old versions expire.
  */
 export function fisConfigurationBucket(scope: IConstruct): s3.Bucket {
   const hub = OperationsHub.of(scope);

@@ -96,9 +96,25 @@ describe('experiment role', () => {
     expect(statements).toEqual(expect.arrayContaining([
       `lambda:GetFunction on <${id(checkout.node.scope!.node.findChild('Fn'))}.Arn>`,
       expect.stringMatching(/^s3:PutObject,s3:DeleteObject on <CdkOpexOperationsFisLambdaConfiguration\w+\.Arn>\/FisConfigs\/\*$/),
-      'tag:GetResources,logs:CreateLogDelivery,logs:DescribeLogGroups,logs:DescribeResourcePolicies,logs:PutResourcePolicy on *',
+      'tag:GetResources,logs:CreateLogDelivery,logs:DescribeLogGroups,logs:DescribeResourcePolicies,logs:PutResourcePolicy,cloudwatch:GetMetricWidgetImage on *',
     ]));
     expect(statements.some((s: string) => s.startsWith('ecs:'))).toBe(false);
+  });
+
+  test('the experiment report: the service\'s dashboard, before and after the fault, written under the service\'s prefix of the FIS bucket', () => {
+    const template = props(lambdaDay.experiments[0].template);
+    expect(template.ExperimentReportConfiguration).toEqual({
+      Outputs: { ExperimentReportS3Configuration: { BucketName: { Ref: expect.stringMatching(/^CdkOpexOperationsFisLambdaConfiguration/) }, Prefix: 'GameDayReports/Checkout/' } },
+      DataSources: { CloudWatchDashboards: [{ DashboardIdentifier: expect.anything() }] },
+      PreExperimentDuration: 'PT10M',
+      PostExperimentDuration: 'PT10M',
+    });
+    expect(flat(template.ExperimentReportConfiguration.DataSources.CloudWatchDashboards[0].DashboardIdentifier)).toContain(':dashboard/');
+    const statements = policyOf(lambdaDay.experimentRole).map((s: any) => `${[s.Action].flat().join(',')} on ${flat(s.Resource)}`);
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^s3:PutObject on <CdkOpexOperationsFisLambdaConfiguration\w+\.Arn>\/GameDayReports\/Checkout\/\*$/),
+      expect.stringMatching(/^cloudwatch:GetDashboard on arn:.*:dashboard\//),
+    ]));
   });
 
   test('ECS: stop and describe only the tasks of the service\'s cluster; list them only in that cluster', () => {
