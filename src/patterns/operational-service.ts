@@ -73,9 +73,9 @@ export class OperationalService extends Construct {
   public readonly detectionTime: Duration;
   /** The stack's operations hub. */
   public readonly hub: OperationsHub;
-  private readonly signalNames: string[];
   /** What kind of service it is, bound to its resources (game days read its faults and resources). */
   public readonly kind: IServiceKind;
+  private readonly signalNames: string[];
 
   constructor(scope: Construct, id: string, props: OperationalServiceProps) {
     super(scope, id);
@@ -181,9 +181,14 @@ export class OperationalService extends Construct {
       ],
     });
 
-    // Incidents (issue 13): routes this service to the stack's operations log, when that is on.
-    const incidentSources = { serviceName: this.serviceName, healthAlarmName: healthName, deployment: this.deployment };
-    operateIncidents(this, { ...incidentSources, ownedResources: kind.ownedResources(), runbooks: this.runbooks });
+    // Routes this service's events to the stack's operations log, when that is on.
+    operateIncidents(this, {
+      serviceName: this.serviceName,
+      healthAlarmName: healthName,
+      deployment: this.deployment,
+      ownedResources: kind.ownedResources(),
+      runbooks: this.runbooks,
+    });
   }
 
   /**
