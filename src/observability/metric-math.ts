@@ -38,6 +38,21 @@ export function worsePercentOf(whole: { part: NamedMetric; total: NamedMetric },
 }
 
 /**
+ * The worse (higher), per period, of a blue/green pair's combined error rate and each
+ * group's own, each group's counted against `minimumTotal` requests while it has fewer (so
+ * one failed request of a canary's two reads small, and the old revision failing still counts).
+ */
+export function worsePairPercent(blue: { part: NamedMetric; total: NamedMetric }, green: { part: NamedMetric; total: NamedMetric },
+  minimumTotal: number, period: Duration, label: string): cloudwatch.MathExpression {
+  const fill = (m: NamedMetric) => `FILL(${m.id}, 0)`;
+  const total = `${fill(blue.total)} + ${fill(green.total)}`;
+  const combined = `IF(${total} > 0, 100 * (${fill(blue.part)} + ${fill(green.part)}) / (${total}), 0)`;
+  const alone = (g: { part: NamedMetric; total: NamedMetric }) => percentAtLeastText(g.part.id, g.total.id, minimumTotal);
+  const terms = [combined, alone(blue), alone(green)];
+  return mathExpression(`MAX([${terms.join(', ')}])`, [blue.part, blue.total, green.part, green.total], period, label);
+}
+
+/**
  * The worse (higher), per period, of `whole` and `candidate` once `count` reaches
  * `minimumCount` in that period; below it, `whole` alone (a percentile of a handful
  * of requests is one request).

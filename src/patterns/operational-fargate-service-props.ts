@@ -113,6 +113,15 @@ export interface OperationalFargateServiceProps extends OperationalServiceOption
    */
   readonly errorRateThreshold?: number;
   /**
+   * Requests per alarm period a target group needs before its own error rate counts in full, so the
+   * revision being deployed is judged by its own traffic without one failed request of a handful
+   * rolling it back: below it, the group's errors count against this many requests. Both groups
+   * together are always judged at their real rate, so a quiet service that fails still pages.
+   * A whole number of at least 1.
+   * @default 50
+   */
+  readonly canaryMinimumRequests?: number;
+  /**
    * The load balancer's own 5XX responses, in percent of its requests, at which the lb-errors alarm fires (0 < x <= 100).
    * @default 5
    */

@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
-import { percentOf } from '../observability/metric-math';
+import { percentOf, worsePairPercent } from '../observability/metric-math';
 
 /**
  * The ECS service kind: an ECS service behind an Application Load Balancer target
@@ -27,6 +27,11 @@ export const ECS_DEFAULTS = {
   cpuPercent: 90,
   /** Memory of the busiest task: at 100% it is killed (OOM), so 90 leaves time to act. */
   memoryPercent: 90,
+  /**
+   * Requests per period a target group needs before its own error rate counts in full: below it,
+   * errors count against this many (a canary's 1 failed request of 2 is not a 50% outage).
+   */
+  canaryMinimumRequests: 50,
 };
 
 /** Thresholds an ECS service's alarms use. */
@@ -48,6 +53,8 @@ export interface EcsServiceTarget {
   readonly alternateTargetGroup?: elbv2.IApplicationTargetGroup;
   /** Tasks the service should run: healthy targets below it fire the running-tasks alarm. */
   readonly desiredCount?: number;
+  /** Requests per period a group of a blue/green pair needs before its own error rate counts in full (ECS_DEFAULTS). */
+  readonly canaryMinimumRequests?: number;
 }
 
 /** The metrics an operator reads to judge an ECS service behind an ALB. */
@@ -164,8 +171,11 @@ export function ecsSignals(target: EcsServiceTarget, period: Duration): EcsSigna
     ...shared,
     requests: both('requests', blue.requests, green.requests, period, 'requests'),
     targetErrors: both('errors', blue.errors, green.errors, period, 'target 5XX'),
-    errorRate: worse('rate', rate(blue, 'blue 5XX rate', ['errorsOfBlue', 'requestsOfBlue']),
-      rate(green, 'green 5XX rate', ['errorsOfGreen', 'requestsOfGreen']), period, 'target 5XX rate, worse group (%)'),
+    // Both groups together (the old revision failing still pages), or either group on its own (the new revision judged by its traffic).
+    errorRate: worsePairPercent(
+      { part: { id: 'errorsOfBlue', metric: blue.errors }, total: { id: 'requestsOfBlue', metric: blue.requests } },
+      { part: { id: 'errorsOfGreen', metric: green.errors }, total: { id: 'requestsOfGreen', metric: green.requests } },
+      target.canaryMinimumRequests ?? ECS_DEFAULTS.canaryMinimumRequests, period, 'target 5XX rate, worse of both and each group (%)'),
     latencyP50: worse('p50', blue.p50, green.p50, period, 'p50, worse group'),
     latencyP90: worse('p90', blue.p90, green.p90, period, 'p90, worse group'),
     latencyP99: worse('p99', blue.p99, green.p99, period, 'p99, worse group'),

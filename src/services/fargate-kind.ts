@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct, IConstruct } from 'constructs';
-import { ECS_KIND, ecsAlarmSpecs, ecsDashboardWidgets, EcsSignals, ecsSignals, EcsThresholds } from './ecs';
+import { ECS_DEFAULTS, ECS_KIND, ecsAlarmSpecs, ecsDashboardWidgets, EcsSignals, ecsSignals, EcsThresholds } from './ecs';
 import { EcsThresholdOverrides, ecsThresholds } from './ecs-kind';
 import { createFargateResources, FargateResourceOptions, FargateResources } from './fargate-resources';
 import { IServiceKind, ServiceKindContext, ServiceRolloutRequest, ServiceRunbooks, ServiceSectionContext, ServiceSignals } from './service-kind';
@@ -20,6 +20,7 @@ import { Triggers } from '../runbooks/triggers';
 export interface FargateKindOptions extends FargateResourceOptions, EcsThresholdOverrides {
   readonly desiredCount?: number;
   readonly rollout?: RolloutStrategy;
+  readonly canaryMinimumRequests?: number;
 }
 
 /** Signals that warn rather than feed the health alarm. */
@@ -43,6 +44,7 @@ export class FargateServiceKind implements IServiceKind {
   private signals?: EcsSignals;
   private deployment: ReturnType<typeof ecsDeploymentProps> = {};
   private desiredCount = DEFAULT_DESIRED_COUNT;
+  private canaryMinimumRequests: number = ECS_DEFAULTS.canaryMinimumRequests;
   private serviceName = '';
   private _resources?: FargateResources;
 
@@ -65,6 +67,8 @@ export class FargateServiceKind implements IServiceKind {
     if (o.containerPort !== undefined) integerInRange(service, 'containerPort', o.containerPort, 1, 65_535, 'port');
     if (o.listenerPriority !== undefined) integerInRange(service, 'listenerPriority', o.listenerPriority, 1, 50_000);
     this.desiredCount = integerInRange(service, 'desiredCount', o.desiredCount ?? DEFAULT_DESIRED_COUNT, 0, Number.MAX_SAFE_INTEGER, 'tasks');
+    this.canaryMinimumRequests = integerInRange(service, 'canaryMinimumRequests', o.canaryMinimumRequests ?? ECS_DEFAULTS.canaryMinimumRequests,
+      1, Number.MAX_SAFE_INTEGER, 'requests per alarm period');
     this.deployment = ecsDeploymentProps(service, this.rollout, this.desiredCount);
   }
 
@@ -78,6 +82,7 @@ export class FargateServiceKind implements IServiceKind {
       alternateTargetGroup: r.green,
       loadBalancer: this.options.listener.loadBalancer,
       desiredCount: this.desiredCount > 0 ? this.desiredCount : undefined,
+      canaryMinimumRequests: this.canaryMinimumRequests,
     }, context.period);
     this.signals = signals;
     return {

@@ -107,12 +107,13 @@ function evaluate(alarm: any, values: Record<string, number | undefined>): numbe
   const byId = new Map<string, any>(alarm.Metrics.map((m: any) => [m.Id, m]));
   const IF = (c: any, a: number, b: number) => (c ? a : b);
   const FILL = (x: number | undefined, v: number) => (x === undefined || Number.isNaN(x) ? v : x);
+  const MAX = (xs: number[]) => Math.max(...xs);
   const value = (mid: string): number | undefined => {
     const m = byId.get(mid);
     if (m.MetricStat) return values[mid];
     const ids = [...byId.keys()].filter((k) => new RegExp(`\\b${k}\\b`).test(m.Expression));
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function('IF', 'FILL', ...ids, `return ${m.Expression};`)(IF, FILL, ...ids.map(value));
+    return new Function('IF', 'FILL', 'MAX', ...ids, `return ${m.Expression};`)(IF, FILL, MAX, ...ids.map(value));
   };
   return value(alarm.Metrics.find((m: any) => m.ReturnData !== false).Id)!;
 }
@@ -153,6 +154,11 @@ describe('golden signals on both target groups, 1-minute periods, an outage dete
     // The old revision failing during a canary still counts; no traffic is no breach.
     expect(evaluate(a, { requestsOfBlue: 900, errorsOfBlue: 90, requestsOfGreen: 100, errorsOfGreen: 0 })).toBe(10);
     expect(evaluate(a, { requestsOfBlue: undefined, errorsOfBlue: undefined, requestsOfGreen: undefined, errorsOfGreen: undefined })).toBe(0);
+    // Low traffic: a canary's 1 failed request of 2 counts against 50 (2%), not as 50%; 5 of 5 (10%) still rolls it back.
+    expect(evaluate(a, { requestsOfBlue: 900, errorsOfBlue: 0, requestsOfGreen: 2, errorsOfGreen: 1 })).toBe(2);
+    expect(evaluate(a, { requestsOfBlue: 900, errorsOfBlue: 0, requestsOfGreen: 5, errorsOfGreen: 5 })).toBeGreaterThanOrEqual(a.Threshold);
+    // A quiet service failing whole is judged at its real rate: 3 of 3 requests failing is 100%.
+    expect(evaluate(a, { requestsOfBlue: 3, errorsOfBlue: 3, requestsOfGreen: undefined, errorsOfGreen: undefined })).toBe(100);
     // Healthy tasks of both groups add up; none registered in green reads as 0, not as missing.
     const tasks = alarm('running-tasks');
     const [hb, hg] = tasks.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Id);

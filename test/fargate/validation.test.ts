@@ -62,6 +62,8 @@ describe('bad props throw at synth, naming the prop', () => {
     ['desiredCount', { desiredCount: 1.5 }, /Web: invalid `desiredCount`: must be a whole number of tasks/],
     ['desiredCount', { desiredCount: Token.asNumber({ Ref: 'Count' }) }, /Web: invalid `desiredCount`: must be a literal number/],
     ['errorRateThreshold', { errorRateThreshold: 0 }, /Web: invalid `errorRateThreshold`: must be greater than 0/],
+    ['canaryMinimumRequests', { canaryMinimumRequests: 0 }, /Web: invalid `canaryMinimumRequests`: .*requests per alarm period/],
+    ['canaryMinimumRequests', { canaryMinimumRequests: 2.5 }, /Web: invalid `canaryMinimumRequests`: must be a whole number of requests per alarm period/],
     ['latencyThreshold', { latencyThreshold: Duration.millis(0) }, /Web: invalid `latencyThreshold`: must be greater than 0/],
     ['latencyThreshold', { latencyThreshold: Duration.seconds(Token.asNumber({ Ref: 'L' })) }, /Web: invalid `latencyThreshold`: must be a literal duration/],
     ['unhealthyTaskThreshold', { unhealthyTaskThreshold: -1 }, /Web: invalid `unhealthyTaskThreshold`: must be greater than 0/],
