@@ -103,6 +103,13 @@ export interface OperationalFargateServiceProps extends OperationalServiceOption
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Run the AWS X-Ray daemon beside the container (with `image`), on UDP port 2000 of the task, and let
+   * the task role send traces, so a slow or failing request can be followed across services. It takes
+   * 64 MiB of the task's memory (non-root, read-only root filesystem, logging to the service's log group).
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
    * Hooks ECS runs during a deployment, e.g. a test before traffic shifts.
    * @default - none
    */

@@ -60,7 +60,7 @@ export class FargateServiceKind implements IServiceKind {
     this.thresholds = ecsThresholds(service, o);
     if (!o.cluster === !o.vpc) invalidProp(service, o.cluster ? 'vpc' : 'cluster', 'give exactly one of cluster and vpc');
     if (!o.image === !o.taskDefinition) invalidProp(service, o.image ? 'taskDefinition' : 'image', 'give exactly one of image and taskDefinition');
-    const imageProps = ['containerPort', 'cpu', 'memoryLimitMiB', 'containerHealthCheck', 'containerUser', 'readonlyRootFilesystem', 'logRetention'] as const;
+    const imageProps = ['containerPort', 'cpu', 'memoryLimitMiB', 'containerHealthCheck', 'containerUser', 'readonlyRootFilesystem', 'logRetention', 'tracing'] as const;
     for (const prop of imageProps) {
       if (o.taskDefinition && o[prop] !== undefined) invalidProp(service, prop, 'is for a task definition made from `image`; set it on your taskDefinition');
     }

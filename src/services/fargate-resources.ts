@@ -10,6 +10,7 @@ import { acknowledgeInlinePolicies } from '../core/nag';
 import { invalidProp } from '../core/validate';
 import { allowTrafficShift, ecsLoadBalancerRole } from '../deployments/ecs-deployment';
 import { OperationsHub } from '../hub/operations-hub';
+import { tracingPolicy } from '../observability/tracing';
 
 /** What a Fargate service is made of, as the user described it. */
 export interface FargateResourceOptions {
@@ -31,7 +32,16 @@ export interface FargateResourceOptions {
   readonly assignPublicIp?: boolean;
   readonly logRetention?: logs.RetentionDays;
   readonly lifecycleHooks?: ecs.IDeploymentLifecycleHookTarget[];
+  readonly tracing?: boolean;
 }
+
+/** The X-Ray daemon every traced task runs beside its container. */
+export const XRAY_DAEMON = {
+  image: 'public.ecr.aws/xray/aws-xray-daemon:3.x',
+  memoryMiB: 64,
+  cpu: 32,
+  port: 2000,
+};
 
 /** The resources of a Fargate service behind a listener rule ECS can shift. */
 export interface FargateResources {
@@ -71,6 +81,21 @@ function logKey(scope: Construct): kms.Key {
   return key;
 }
 
+/** The X-Ray daemon beside the app (SDKs send to localhost:2000 by default); the task role may send traces. */
+function addXrayDaemon(scope: Construct, taskDefinition: ecs.FargateTaskDefinition, logGroup: logs.ILogGroup): void {
+  taskDefinition.addContainer('xray', {
+    image: ecs.ContainerImage.fromRegistry(XRAY_DAEMON.image),
+    essential: false, // losing traces must not stop the service
+    cpu: XRAY_DAEMON.cpu,
+    memoryLimitMiB: XRAY_DAEMON.memoryMiB,
+    portMappings: [{ containerPort: XRAY_DAEMON.port, protocol: ecs.Protocol.UDP }],
+    user: '1337',
+    readonlyRootFilesystem: true,
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'xray' }),
+  });
+  tracingPolicy(OperationsHub.of(scope)).attachToRole(taskDefinition.taskRole);
+}
+
 /** A task definition of one container from `image`, logging to a new encrypted log group with retention, with a health check. */
 function newTaskDefinition(scope: Construct, o: FargateResourceOptions, port: number, healthPath: string) {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
@@ -78,6 +103,10 @@ function newTaskDefinition(scope: Construct, o: FargateResourceOptions, port: nu
     encryptionKey: logKey(scope),
   });
   const memoryLimitMiB = o.memoryLimitMiB ?? 512;
+  const traced = o.tracing ?? true;
+  if (traced && memoryLimitMiB <= XRAY_DAEMON.memoryMiB) {
+    invalidProp(scope, 'memoryLimitMiB', `must leave room beside the X-Ray daemon's ${XRAY_DAEMON.memoryMiB} MiB (got ${memoryLimitMiB} MiB); or set tracing: false`);
+  }
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', { cpu: o.cpu ?? 256, memoryLimitMiB });
   // Control Tower's ECS controls: a non-root user, a read-only root filesystem (with a writable /tmp) and a memory hard limit.
   taskDefinition.addVolume({ name: 'tmp' });
@@ -86,7 +115,7 @@ function newTaskDefinition(scope: Construct, o: FargateResourceOptions, port: nu
     portMappings: [{ containerPort: port }],
     user: o.containerUser ?? '1000',
     readonlyRootFilesystem: o.readonlyRootFilesystem ?? true,
-    memoryLimitMiB,
+    memoryLimitMiB: traced ? memoryLimitMiB - XRAY_DAEMON.memoryMiB : memoryLimitMiB,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'app' }),
     healthCheck: o.containerHealthCheck ?? {
       command: ['CMD-SHELL', `curl -fs http://localhost:${port}${healthPath} || exit 1`],
@@ -97,6 +126,7 @@ function newTaskDefinition(scope: Construct, o: FargateResourceOptions, port: nu
     },
   });
   container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+  if (traced) addXrayDaemon(scope, taskDefinition, logGroup);
   // The execution role CDK makes for the container's logs holds one statement scoped to its log group.
   acknowledgeInlinePolicies(taskDefinition.obtainExecutionRole());
   return { taskDefinition, logGroup, logGroupName: logGroup.logGroupName };

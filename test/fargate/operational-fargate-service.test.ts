@@ -94,8 +94,24 @@ describe('OperationalFargateService: ECS\'s own canary, rolled back by alarms an
     const logGroup = props(web.logGroup);
     expect(logGroup.RetentionInDays).toBe(365);
     expect(logGroup.KmsKeyId).toEqual({ 'Fn::GetAtt': [id(web.hub.topicKey), 'Arn'] });
-    const [container] = props(web.taskDefinition).ContainerDefinitions;
-    expect(container).toMatchObject({ User: '1000', ReadonlyRootFilesystem: true, Memory: 512 });
+    const [container, xray] = props(web.taskDefinition).ContainerDefinitions;
+    expect(container).toMatchObject({ User: '1000', ReadonlyRootFilesystem: true, Memory: 448 });
+    // Tracing: the X-Ray daemon beside it takes 64 of the task's 512 MiB, non-root, read-only, not essential, logging with the app.
+    expect(xray).toMatchObject({
+      Name: 'xray',
+      Image: 'public.ecr.aws/xray/aws-xray-daemon:3.x',
+      Memory: 64,
+      Essential: false,
+      User: '1337',
+      ReadonlyRootFilesystem: true,
+      PortMappings: [{ ContainerPort: 2000, Protocol: 'udp' }],
+    });
+    expect(flat(xray.LogConfiguration.Options['awslogs-group'])).toBe(`<${id(web.logGroup)}>`);
+    const tracing = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::IAM::Policy'
+      && JSON.stringify(r.Properties.PolicyDocument).includes('xray:PutTraceSegments')) as any;
+    expect(flat(tracing.Properties.Roles)).toContain(id(web.taskDefinition.taskRole));
+    const report = analyzeAssembly([{ stackName: 'Shop', template, region: 'us-east-1' }]);
+    expect(report.stacks[0].services.find((x) => x.name === 'Storefront')!.wellArchitected.find((r) => r.id === 'OPS04-BP05')!.status).toBe('met');
     expect(container.HealthCheck.Command).toEqual(['CMD-SHELL', 'curl -fs http://localhost:8080/ || exit 1']);
     expect(flat(container.LogConfiguration.Options['awslogs-group'])).toBe(`<${id(web.logGroup)}>`);
     expect(linear.logGroup).toBeUndefined();
