@@ -34,13 +34,31 @@ const cluster = ecs.Cluster.fromClusterArn(stack, 'Cluster', 'arn:aws:ecs:us-eas
 const checkoutService = ecs.FargateService.fromFargateServiceAttributes(stack, 'CheckoutService', {
   serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/shop/checkout', cluster,
 });
+const ordersFn = new lambda.Function(stack, 'OrdersFn', {
+  runtime: lambda.Runtime.NODEJS_24_X,
+  handler: 'index.handler',
+  code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 201 });'),
+  timeout: Duration.seconds(5),
+  memorySize: 256,
+  reservedConcurrentExecutions: 50,
+});
+for (const id of READERS_FUNCTION_FINDINGS) Validations.of(ordersFn).acknowledge({ id, reason: 'The reader\\'s own function, as in the Quick start.' });
+const ordersTable = new dynamodb.Table(stack, 'OrdersTable', {
+  partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+});
+for (const id of READERS_TABLE_FINDINGS) Validations.of(ordersTable).acknowledge({ id, reason: 'The reader\\'s own table: its key, backup plan and capacity mode are theirs to choose.' });
+const shopApi = new apigateway.RestApi(stack, 'Api', { restApiName: 'shop-api', cloudWatchRole: true });
+for (const id of READERS_API_FINDINGS) Validations.of(shopApi).acknowledge({ id, reason: 'The reader\\'s own API and its methods: authorization, request validation, WAF, client certificate, throttling and the invoke permissions API Gateway adds are theirs.' });
 // --- end of what is given ---
 `;
 
 /** Imports the given resources need, merged with the snippets' own. */
 const GIVEN_IMPORTS = [
   "import { Duration, Validations } from 'aws-cdk-lib';",
+  "import * as apigateway from 'aws-cdk-lib/aws-apigateway';",
   "import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';",
+  "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';",
   "import * as ecs from 'aws-cdk-lib/aws-ecs';",
   "import * as lambda from 'aws-cdk-lib/aws-lambda';",
   "import * as sns from 'aws-cdk-lib/aws-sns';",
@@ -117,6 +135,18 @@ export function assemble(markdown: string): string {
     "  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',",
     "  'cdk-validator-cfnguard::lambda_inside_vpc_check', 'NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC',",
     "  'PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ',",
+    '];',
+    '/** Findings on the reader\'s own table and API, which are theirs to settle. */',
+    'const READERS_TABLE_FINDINGS = [',
+    "  'cdk-validator-cfnguard::dynamodb_table_encrypted_kms_check', 'NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan',",
+    "  'NIST.800.53.R5-DynamoDBAutoScalingEnabled', 'HIPAA.Security-DynamoDBAutoScalingEnabled',",
+    '];',
+    'const READERS_API_FINDINGS = [',
+    "  'AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-COG4',",
+    "  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',",
+    "  'NIST.800.53.R5-APIGWAssociatedWithWAF', 'PCI.DSS.321-APIGWAssociatedWithWAF', 'NIST.800.53.R5-APIGWSSLEnabled',",
+    "  'HIPAA.Security-APIGWSSLEnabled', 'PCI.DSS.321-APIGWSSLEnabled', 'Serverless-APIGWDefaultThrottling',",
+    "  'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',",
     '];',
     '',
     '/** Runs every snippet of the README, in order, in one app (the Quick start\'s), and returns it. */',

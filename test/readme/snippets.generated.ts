@@ -1,7 +1,9 @@
 // Generated from README.md by scripts/readme-snippets.ts: do not edit; `npm test` regenerates it.
 /* eslint-disable */
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,13 +11,25 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalExcellenceChecks, OperationalFunction, OperationsLog, OperationsLogAccess, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
+import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalApi, OperationalExcellenceChecks, OperationalFunction, OperationsLog, OperationsLogAccess, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceDependency, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
 
 /** What the Quick start acknowledges on its function, for the reader's other function. */
 const READERS_FUNCTION_FINDINGS = [
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
   'cdk-validator-cfnguard::lambda_inside_vpc_check', 'NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC',
   'PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ',
+];
+/** Findings on the reader's own table and API, which are theirs to settle. */
+const READERS_TABLE_FINDINGS = [
+  'cdk-validator-cfnguard::dynamodb_table_encrypted_kms_check', 'NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan',
+  'NIST.800.53.R5-DynamoDBAutoScalingEnabled', 'HIPAA.Security-DynamoDBAutoScalingEnabled',
+];
+const READERS_API_FINDINGS = [
+  'AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-COG4',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+  'NIST.800.53.R5-APIGWAssociatedWithWAF', 'PCI.DSS.321-APIGWAssociatedWithWAF', 'NIST.800.53.R5-APIGWSSLEnabled',
+  'HIPAA.Security-APIGWSSLEnabled', 'PCI.DSS.321-APIGWSSLEnabled', 'Serverless-APIGWDefaultThrottling',
+  'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
 ];
 
 /** Runs every snippet of the README, in order, in one app (the Quick start's), and returns it. */
@@ -59,6 +73,22 @@ export function readmeApp() {
   const checkoutService = ecs.FargateService.fromFargateServiceAttributes(stack, 'CheckoutService', {
     serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/shop/checkout', cluster,
   });
+  const ordersFn = new lambda.Function(stack, 'OrdersFn', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 201 });'),
+    timeout: Duration.seconds(5),
+    memorySize: 256,
+    reservedConcurrentExecutions: 50,
+  });
+  for (const id of READERS_FUNCTION_FINDINGS) Validations.of(ordersFn).acknowledge({ id, reason: 'The reader\'s own function, as in the Quick start.' });
+  const ordersTable = new dynamodb.Table(stack, 'OrdersTable', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  });
+  for (const id of READERS_TABLE_FINDINGS) Validations.of(ordersTable).acknowledge({ id, reason: 'The reader\'s own table: its key, backup plan and capacity mode are theirs to choose.' });
+  const shopApi = new apigateway.RestApi(stack, 'Api', { restApiName: 'shop-api', cloudWatchRole: true });
+  for (const id of READERS_API_FINDINGS) Validations.of(shopApi).acknowledge({ id, reason: 'The reader\'s own API and its methods: authorization, request validation, WAF, client certificate, throttling and the invoke permissions API Gateway adds are theirs.' });
   // --- end of what is given ---
   // README snippet 2
 
@@ -71,29 +101,40 @@ export function readmeApp() {
   });
   // README snippet 3
 
+  // Any service takes dependencies: the table's throttles, errors and latency feed the orders service's health alarm.
+  const orders = new OperationalFunction(stack, 'OrderService', {
+    lambdaFunction: ordersFn,
+    dependencies: [ServiceDependency.dynamoDbTable(ordersTable)],
+  });
+  // Callers reach the functions through their aliases, which the canaries shift.
+  shopApi.root.addResource('orders').addMethod('POST', new apigateway.LambdaIntegration(orders.alias));
+  shopApi.root.addResource('checkout').addMethod('POST', new apigateway.LambdaIntegration(checkout.alias));
+  new OperationalApi(stack, 'ShopApi', { restApi: shopApi, backends: [orders, checkout], slo: { target: 99.9 } });
+  // README snippet 4
+
   Validations.of(app).addPlugins(new CfnGuardValidator(), new AwsSolutionsChecks(app), new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app), new PCIDSS321Checks(app), new ServerlessChecks(app), new OperationalExcellenceChecks(app));
-  // README snippet 4
+  // README snippet 5
 
   AlarmPolicy.set(app, new AlarmPolicy({
     critical: [AlarmAction.topic(pagerTopic), AlarmAction.incident('shop-outage')], // default: the stack's topic
     warning: [AlarmAction.opsItem(OpsItemSeverity.MEDIUM)],                         // the default
     info: [AlarmAction.signalTopic()],                                               // the default: pages no one
   }));
-  // README snippet 5
+  // README snippet 6
 
   new ServiceLevelObjective(stack, 'ApiLatency', {
     serviceName: 'checkout',
     indicator: SloIndicator.latencyPercentile({ metric: fn.metricDuration(), threshold: 300 }), // 99% under 300 ms
     target: 99,
   });
-  // README snippet 6
+  // README snippet 7
 
   new Kpi(stack, 'Orders', {
     serviceName: 'checkout', kpiName: 'orders-per-minute',
     metric: ordersPlaced, band: KpiBand.below(5),   // or KpiBand.anomaly(KpiDirection.LOW)
   });
-  // README snippet 7
+  // README snippet 8
 
   const restart = new Runbook(stack, 'RestartTasks', {
     description: 'Replace every task of an ECS service and wait for the rollout',
@@ -118,7 +159,7 @@ export function readmeApp() {
     ],
   });
   restart.allowOn('service', [checkoutService.serviceArn]); // the role may touch this service only
-  // README snippet 8
+  // README snippet 9
 
   const stoppedTasks = RunbookLibrary.ecsStoppedTasks(stack);
   RunbookLibrary.allowEcsService(stoppedTasks, checkoutService); // its role may read this service's tasks only
@@ -127,7 +168,7 @@ export function readmeApp() {
     eventPattern: Triggers.ecsTaskStoppedUnexpectedly(cluster, 'checkout'),
     parameters: { Cluster: [cluster.clusterName], Service: ['checkout'] },
   });
-  // README snippet 9
+  // README snippet 10
 
   const aws = new MockAwsEnvironment()
     .onApi('ecs', 'UpdateService', {})
@@ -140,7 +181,7 @@ export function readmeApp() {
   });
   expect(result.status).toBe(SimulationStatus.SUCCESS);
   expect(result.stepNames).toEqual(['Approve', 'ForceNewDeployment', 'WaitForRollout']);
-  // README snippet 10
+  // README snippet 11
 
   new GameDay(stack, 'CheckoutGameDay', {
     service: checkout,
@@ -150,20 +191,20 @@ export function readmeApp() {
       { name: 'slow', fault: GameDayFault.LAMBDA_INVOCATION_DELAY, percentage: 20 }, // past the latency threshold
     ],
   });
-  // README snippet 11
+  // README snippet 12
 
   // Services made before or after are routed alike. A single-stack app adds `createAccess: true`
   // to hold the account's Logs resource policy itself (see below).
   const operationsLog = OperationsLog.enable(stack);
-  // README snippet 12
+  // README snippet 13
 
   // The platform team's baseline stack, deployed once per account and region.
   const baseline = new Stack(app, 'Baseline');
   new OperationsLogAccess(baseline, 'OperationsLogAccess');
-  // README snippet 13
+  // README snippet 14
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new OperationalExcellenceChecks(app));
-  // README snippet 14
+  // README snippet 15
 
   const fewOrders = new cloudwatch.Alarm(stack, 'FewOrders', {
     metric: ordersPlaced, threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 5,
@@ -171,5 +212,5 @@ export function readmeApp() {
   fewOrders.addAlarmAction(new cw_actions.SnsAction(pagerTopic));
   Tags.of(fewOrders).add('service', 'checkout');
   Validations.of(fewOrders).acknowledge({ id: 'OPEX-AlarmHasRunbook', reason: 'the sales desk answers it by phone; nothing to automate' });
-  return { app, stack, fn, yours, checkout, restart, stoppedTasks, aws, result, operationsLog, baseline, fewOrders, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService };
+  return { app, stack, fn, yours, checkout, orders, restart, stoppedTasks, aws, result, operationsLog, baseline, fewOrders, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService, ordersFn, ordersTable, shopApi };
 }
