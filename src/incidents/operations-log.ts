@@ -2,8 +2,6 @@ import { Annotations, ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { aws_events as eventsRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
@@ -12,6 +10,7 @@ import { OPERATIONS_LOG_PREFIX, OperationsLogAccess } from './operations-log-acc
 import { LoggedService, OPERATIONS_FILTERS, OperationsEventSource } from './operations-metrics';
 import { operationsRow, OPERATIONS_ROW_WIDGETS } from './operations-row';
 import { invalidProp } from '../core/validate';
+import { keyForLogs } from '../hub/logs-key';
 import { OperationsHub } from '../hub/operations-hub';
 import { responseDeadLetterQueue } from '../runbooks/response-dead-letters';
 import { IRunbook } from '../runbooks/runbook';
@@ -117,8 +116,7 @@ export class OperationsLog extends Construct {
     if (!Object.values(logs.RetentionDays).includes(retention)) {
       invalidProp(this, 'retention', `must be a number of days CloudWatch Logs offers (logs.RetentionDays), got ${retention}`);
     }
-    const key = hub.topicKey;
-    allowLogsToUse(key, stack);
+    const key = keyForLogs(this, `${OPERATIONS_LOG_PREFIX}*`);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,
       encryptionKey: key,
@@ -268,22 +266,6 @@ function patternFor(source: OperationsEventSource, list: string[], values: Map<s
     case OperationsEventSource.EXPERIMENTS:
       return { source: ['aws.fis'], detailType: ['FIS Experiment State Change'], detail: { 'experiment-template-id': list } };
   }
-}
-
-/** Lets CloudWatch Logs encrypt the stack's operations log with `key`, and no other log group. */
-function allowLogsToUse(key: kms.IKey, stack: Stack): void {
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'], // in a key policy, '*' is the key itself
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-          service: 'logs', resource: 'log-group', resourceName: `${OPERATIONS_LOG_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
-  }));
 }
 
 /** Routing requests of services made before their stack's operations log was turned on. */

@@ -12,9 +12,9 @@ import { GameDayOptions, GameDayScenario } from './game-day-props';
 import { allowGameDay, GAME_DAY_METRIC, gameDayRunbook } from './game-day-runbook';
 import { createSchedules, DEFAULT_GAME_DAY_SCHEDULE } from './game-day-schedule';
 import { fisConfigurationBucket, installFisExtension } from './lambda-extension';
-import { allowLogsToUseKey } from './log-key';
 import { tagOwnership } from '../core/ownership';
 import { integerInRange, invalidProp, literalMillis, matchingString, wholeDuration } from '../core/validate';
+import { keyForLogs } from '../hub/logs-key';
 import { ServiceRecord } from '../hub/records';
 import { createMetricAlarm } from '../observability/alarm-factory';
 import { AlarmSeverity } from '../observability/alarm-policy';
@@ -82,7 +82,7 @@ export class GameDay extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'ExperimentLog', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: allowLogsToUseKey(this),
+      encryptionKey: keyForLogs(this),
     });
     // Experiment reports go to the stack's FIS bucket, one prefix per service, with the service's dashboard in them.
     const report = { bucket: fisConfigurationBucket(this), prefix: `GameDayReports/${service.serviceName}/`, dashboardArn: service.dashboard.dashboardArn };

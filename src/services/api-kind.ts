@@ -2,7 +2,6 @@ import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -11,7 +10,7 @@ import {
 import { IServiceKind, ServiceKindContext, ServiceRolloutRequest, ServiceRunbooks, ServiceSectionContext, ServiceSignals } from './service-kind';
 import { Limits } from '../core/limits';
 import { invalidProp, literalMillis, literalString, positiveNumber } from '../core/validate';
-import { OperationsHub } from '../hub/operations-hub';
+import { keyForLogs } from '../hub/logs-key';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { AlarmPolicy, AlarmSeverity } from '../observability/alarm-policy';
 import { RunbookLibrary } from '../runbooks/library';
@@ -36,8 +35,6 @@ export interface ApiKindOptions {
   readonly tracing?: boolean;
 }
 
-/** Key-policy statements already added for each hub key, so every API's log group shares one. */
-const keysForLogs = new WeakSet<IConstruct>();
 
 /** The stage a RestApi deploys to, or a clear error when it deploys none (`deploy: false`). */
 function deploymentStageOf(service: IConstruct, api: apigateway.RestApi): apigateway.Stage {
@@ -169,19 +166,8 @@ export class ApiServiceKind implements IServiceKind {
 
   /** The access log group: kept a year by default, encrypted with the hub's key (which CloudWatch Logs may use for this stack's groups). */
   private accessLogs(service: Construct, serviceName: string): logs.LogGroup {
-    const hub = OperationsHub.of(service);
-    const stack = Stack.of(service);
-    const prefix = `/cdk-opex/${stack.stackName}/`;
-    const key = hub.topicKey;
-    if (!keysForLogs.has(key)) {
-      keysForLogs.add(key);
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }));
-    }
+    const prefix = `/cdk-opex/${Stack.of(service).stackName}/`;
+    const key = keyForLogs(service, `${prefix}*`);
     return new logs.LogGroup(service, 'AccessLogs', {
       logGroupName: `${prefix}${serviceName}/api-access`,
       retention: this.options.accessLogRetention ?? logs.RetentionDays.ONE_YEAR,

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
-import { ECS_DEFAULTS, ECS_KIND, ecsAlarmSpecs, ecsDashboardWidgets, EcsServiceTarget, EcsSignals, ecsSignals, EcsThresholds } from './ecs';
+import { ECS_DEFAULTS, ECS_KIND, ecsAlarmSpecs, ecsDashboardWidgets, EcsServiceTarget, EcsSignals, ecsSignals, ecsSignalsByRole, EcsThresholds } from './ecs';
 import { IServiceKind, ServiceKindContext, ServiceRolloutRequest, ServiceRunbooks, ServiceSectionContext, ServiceSignals } from './service-kind';
 import { Limits } from '../core/limits';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
@@ -68,13 +68,7 @@ export class EcsServiceKind implements IServiceKind {
     this.serviceName = context.serviceName;
     const signals = ecsSignals(this.options, context.period);
     this.signals = signals;
-    return {
-      traffic: signals.requests,
-      errors: signals.targetErrors,
-      latency: signals.latencyP99,
-      saturation: signals.cpu,
-      others: { 'lb-errors': signals.loadBalancerErrorRate, 'unhealthy-tasks': signals.unhealthyTasks, 'memory': signals.memory },
-    };
+    return ecsSignalsByRole(signals);
   }
 
   public runbooks(service: Construct): ServiceRunbooks {

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { ServiceSignals } from './service-kind';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
 import { percentOf, worsePairPercent } from '../observability/metric-math';
@@ -74,6 +75,17 @@ export interface EcsSignals {
   readonly desiredCount?: number;
   readonly cpu: cloudwatch.IMetric;
   readonly memory: cloudwatch.IMetric;
+}
+
+/** An ECS service's signals by the roles the composition reads (errors and traffic are counts of the same requests). */
+export function ecsSignalsByRole(signals: EcsSignals): ServiceSignals {
+  return {
+    traffic: signals.requests,
+    errors: signals.targetErrors,
+    latency: signals.latencyP99,
+    saturation: signals.cpu,
+    others: { 'lb-errors': signals.loadBalancerErrorRate, 'unhealthy-tasks': signals.unhealthyTasks, 'memory': signals.memory },
+  };
 }
 
 /**

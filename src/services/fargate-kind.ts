@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct, IConstruct } from 'constructs';
-import { ECS_DEFAULTS, ECS_KIND, ecsAlarmSpecs, ecsDashboardWidgets, EcsSignals, ecsSignals, EcsThresholds } from './ecs';
+import { ECS_DEFAULTS, ECS_KIND, ecsAlarmSpecs, ecsDashboardWidgets, EcsSignals, ecsSignals, ecsSignalsByRole, EcsThresholds } from './ecs';
 import { EcsThresholdOverrides, ecsThresholds } from './ecs-kind';
 import { createFargateResources, FargateResourceOptions, FargateResources } from './fargate-resources';
 import { IServiceKind, ServiceKindContext, ServiceRolloutRequest, ServiceRunbooks, ServiceSectionContext, ServiceSignals } from './service-kind';
@@ -85,13 +85,7 @@ export class FargateServiceKind implements IServiceKind {
       canaryMinimumRequests: this.canaryMinimumRequests,
     }, context.period);
     this.signals = signals;
-    return {
-      traffic: signals.requests,
-      errors: signals.targetErrors,
-      latency: signals.latencyP99,
-      saturation: signals.cpu,
-      others: { 'lb-errors': signals.loadBalancerErrorRate, 'unhealthy-tasks': signals.unhealthyTasks, 'memory': signals.memory },
-    };
+    return ecsSignalsByRole(signals);
   }
 
   public runbooks(service: Construct): ServiceRunbooks {

@@ -1,14 +1,13 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeInlinePolicies } from '../core/nag';
 import { invalidProp } from '../core/validate';
 import { allowTrafficShift, ecsLoadBalancerRole } from '../deployments/ecs-deployment';
+import { keyForLogs } from '../hub/logs-key';
 import { OperationsHub } from '../hub/operations-hub';
 import { tracingPolicy } from '../observability/tracing';
 
@@ -58,29 +57,6 @@ export interface FargateResources {
   readonly rule: elbv2.ApplicationListenerRule;
 }
 
-/** Keys whose policy lets CloudWatch Logs use them already: once per key, however many services log with it. */
-const logKeys = new WeakSet<kms.Key>();
-
-/**
- * The stack's cdk-opex key, allowed to encrypt this stack's log groups (the packs ask for
- * encrypted logs; one key per stack, not one per service).
- */
-function logKey(scope: Construct): kms.Key {
-  const key = OperationsHub.of(scope).topicKey;
-  if (!logKeys.has(key)) {
-    logKeys.add(key);
-    const stack = Stack.of(scope);
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'], // in a key policy, '*' is the key itself
-      // Only for this account's log groups in this region.
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-    }));
-  }
-  return key;
-}
-
 /** The X-Ray daemon beside the app (SDKs send to localhost:2000 by default); the task role may send traces. */
 function addXrayDaemon(scope: Construct, taskDefinition: ecs.FargateTaskDefinition, logGroup: logs.ILogGroup): void {
   taskDefinition.addContainer('xray', {
@@ -100,7 +76,7 @@ function addXrayDaemon(scope: Construct, taskDefinition: ecs.FargateTaskDefiniti
 function newTaskDefinition(scope: Construct, o: FargateResourceOptions, port: number, healthPath: string) {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     retention: o.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    encryptionKey: logKey(scope),
+    encryptionKey: keyForLogs(scope),
   });
   const memoryLimitMiB = o.memoryLimitMiB ?? 512;
   const traced = o.tracing ?? true;
