@@ -48,10 +48,11 @@ export function aliasDeploymentGroup(resources: Resources, aliasId: string): str
 }
 
 /** How the resource `id` is deployed. */
-export function deploymentOf(resources: Resources, id: string, alarmIdOf: (value: unknown) => string): DeploymentFact {
+export function deploymentOf(resources: Resources, id: string, alarmIdOf: (value: unknown) => string,
+  aliasesOf?: (functionId: string) => string[]): DeploymentFact {
   const r = resources[id];
   if (r?.Type === 'AWS::Lambda::Function' || r?.Type === 'AWS::Lambda::Alias') {
-    const aliases = r.Type === 'AWS::Lambda::Alias' ? [id] : Object.keys(resources).filter((a) =>
+    const aliases = r.Type === 'AWS::Lambda::Alias' ? [id] : aliasesOf?.(id) ?? Object.keys(resources).filter((a) =>
       resources[a].Type === 'AWS::Lambda::Alias' && referencedIds(resources[a].Properties?.FunctionName).has(id));
     for (const alias of aliases) {
       const group = aliasDeploymentGroup(resources, alias);

@@ -1,4 +1,4 @@
-import { asList, identifies, literalString, referencedId, referencedIds, Resources } from './template';
+import { asList, identifies, literalString, referencedId, referencedIds, Resources, resourcesOfType } from './template';
 
 /** Resource types that are services, and their kind. */
 export const SERVICE_TYPES: Record<string, string> = {
@@ -69,11 +69,11 @@ export function targetGroupsOf(resources: Resources, serviceId: string): unknown
  * of its aliases): with their dead-letter queues, they are part of a queue worker.
  */
 export function queuesConsumedBy(resources: Resources, functionId: string): string[] {
-  const aliases = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Alias'
-    && referencedIds(r.Properties?.FunctionName).has(functionId)).map(([id]) => id);
+  const aliases = resourcesOfType(resources, 'AWS::Lambda::Alias')
+    .filter(([, r]) => referencedIds(r.Properties?.FunctionName).has(functionId)).map(([id]) => id);
   const invoked = new Set([functionId, ...aliases]);
-  return Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping'
-    && [...referencedIds(r.Properties?.FunctionName)].some((id) => invoked.has(id)))
+  return resourcesOfType(resources, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r)
+    .filter((r) => [...referencedIds(r.Properties?.FunctionName)].some((id) => invoked.has(id)))
     .map((r) => referencedId(r.Properties?.EventSourceArn))
     .filter((id): id is string => id !== undefined && resources[id]?.Type === 'AWS::SQS::Queue');
 }

@@ -1,4 +1,4 @@
-import { CfnResourceJson } from './template';
+import { CfnResourceJson, resourcesOfType } from './template';
 
 /**
  * EventBridge rules that start an Automation runbook (an incident timeline) when an alarm
@@ -6,7 +6,7 @@ import { CfnResourceJson } from './template';
  */
 export function incidentTimelineRules(resources: Record<string, CfnResourceJson>, alarmNames: string[]): string[] {
   if (alarmNames.length === 0) return [];
-  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && startsAutomation(r)
+  return resourcesOfType(resources, 'AWS::Events::Rule').filter(([, r]) => startsAutomation(r)
     && recoveryPatternCovers(r.Properties?.EventPattern, alarmNames)).map(([id]) => id);
 }
 

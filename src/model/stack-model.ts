@@ -27,6 +27,10 @@ export class StackModel {
   private readonly onResource = new Map<string, string[]>();
   private readonly startedBy = new Map<string, RunbookStartFact[]>();
   private readonly mentions = new Map<string, Set<string>>();
+  private readonly deployments = new Map<string, DeploymentFact>();
+  private services?: string[];
+  private groupTargets?: Map<string, string>;
+  private aliases?: Map<string, string[]>;
 
   private constructor(public readonly resources: Resources, public readonly metadata: Record<string, any>) {
     this.alarms = indexAlarms(resources);
@@ -66,7 +70,8 @@ export class StackModel {
 
   /** Logical ids of the template's service resources (functions, ECS services, stages, queues, tables). */
   public serviceIds(): string[] {
-    return Object.keys(this.resources).filter((id) => SERVICE_TYPES[this.resources[id].Type] !== undefined);
+    this.services ??= Object.keys(this.resources).filter((id) => SERVICE_TYPES[this.resources[id].Type] !== undefined);
+    return this.services;
   }
 
   /** Logical id of an alarm named by a reference, a literal name or an ARN; else the text itself. */
@@ -115,7 +120,36 @@ export class StackModel {
 
   /** How the resource is deployed, and what rolls it back. */
   public deploymentOf(resourceId: string): DeploymentFact {
-    return deploymentOf(this.resources, resourceId, (v) => this.alarmIdOf(v));
+    let fact = this.deployments.get(resourceId);
+    if (!fact) {
+      fact = deploymentOf(this.resources, resourceId, (v) => this.alarmIdOf(v), (fn) => this.aliasesOf(fn));
+      this.deployments.set(resourceId, fact);
+    }
+    return fact;
+  }
+
+  /** The service resource a deployment group deploys, if any (computed once for all groups). */
+  public deployedBy(groupId: string): string | undefined {
+    if (!this.groupTargets) {
+      this.groupTargets = new Map();
+      for (const id of this.serviceIds()) {
+        const group = this.deploymentOf(id).deploymentGroup;
+        if (group && !this.groupTargets.has(group)) this.groupTargets.set(group, id);
+      }
+    }
+    return this.groupTargets.get(groupId);
+  }
+
+  /** Lambda aliases of a function, by the function's logical id (indexed once). */
+  private aliasesOf(functionId: string): string[] {
+    if (!this.aliases) {
+      this.aliases = new Map();
+      for (const [id, r] of Object.entries(this.resources)) {
+        if (r.Type !== 'AWS::Lambda::Alias') continue;
+        for (const fn of referencedIds(r.Properties?.FunctionName)) this.aliases.set(fn, [...(this.aliases.get(fn) ?? []), id]);
+      }
+    }
+    return this.aliases.get(functionId) ?? [];
   }
 
   /** Rule targets that start a runbook when `alarmId` changes state (by reference, name, ARN or prefix). */

@@ -16,6 +16,19 @@ export interface CfnResourceJson {
   readonly UpdatePolicy?: any;
 }
 
+const byType = new WeakMap<Resources, Map<string, Array<[string, CfnResourceJson]>>>();
+
+/** The resources of one type, in template order; indexed once per template, so scans per service stay cheap. */
+export function resourcesOfType(resources: Resources, type: string): Array<[string, CfnResourceJson]> {
+  let index = byType.get(resources);
+  if (!index) {
+    index = new Map();
+    for (const entry of Object.entries(resources)) index.set(entry[1].Type, [...(index.get(entry[1].Type) ?? []), entry]);
+    byType.set(resources, index);
+  }
+  return index.get(type) ?? [];
+}
+
 /** Tags of a resource, whether a list of `{ Key, Value }` or a map; a value that is not literal reads `set`. */
 export function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
   const tags = resource?.Properties?.Tags;

@@ -96,7 +96,7 @@ function alarmsDeclaredByEntry(catalog: Catalog | undefined): Map<string, string
 function primaryOf(model: StackModel, entry: CatalogService, declared: string[]): string | undefined {
   const group = entry.rollout?.deploymentGroup;
   if (group) {
-    const fn = model.serviceIds().find((id) => model.deploymentOf(id).deploymentGroup === group);
+    const fn = model.deployedBy(group);
     if (fn) return fn;
   }
   const measured = model.serviceIds().find((id) => model.alarmsOn(id).some((a) => declared.includes(a)));
