@@ -1,5 +1,6 @@
 export * from './core/limits';
 export * from './hub/operations-hub';
+export * from './hub/placement';
 export * from './deployments/rollout-strategy';
 export * from './runbooks/runbook';
 export * from './runbooks/runbook-trigger';

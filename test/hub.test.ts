@@ -2,7 +2,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Kpi, KpiBand, Limits, OperationalFunction, OperationsHub } from '../src';
+import { Kpi, KpiBand, Limits, OperationalFunction, OperationsHub, ServicePlacement } from '../src';
 import { dashboardBody, plainFunction, strictApp, strictStack } from './support/stacks';
 
 function stackWith(services: number): Stack {
@@ -167,6 +167,8 @@ describe('dashboards of real services', () => {
     const app = new App({ context: { '@aws-cdk/core:strictCfnValidateErrors': true, '@aws-cdk/core:stackResourceLimit': 0 } });
     const stack = new Stack(app, 'Big', { env: { account: '123456789012', region: 'us-east-1' } });
     Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0007', reason: 'this test measures dashboards past the resource limit' });
+    // Every service in the one stack: its own dashboards, not nested stacks' (see placement.test.ts).
+    new OperationsHub(stack, 'CdkOpexOperations', { placement: ServicePlacement.sameStack() });
     for (let i = 0; i < 72; i++) new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: plainFunction(stack, `Fn${i}`) });
     const bodies = (Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[])
       .map(dashboardBody);

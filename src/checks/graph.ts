@@ -1,5 +1,7 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { operationsStack } from '../core/operations-stack';
+import { mergeNestedStack, resolveNestedOutputs } from '../model/nested';
 import { StackModel } from '../model/stack-model';
 import { asJsonObject, asList, cfnText, isObject, literalString, Resources } from '../model/template';
 
@@ -41,6 +43,7 @@ export class ResourceView {
 
 /** The resources of one validation run's stack, and its model, built on first use. */
 interface StackViews {
+  readonly stack: Stack;
   readonly byNode: Map<CfnResource, ResourceView>;
   model?: StackModel;
 }
@@ -64,12 +67,13 @@ export function withResourceGraph<T>(fn: () => T): T {
 }
 
 function viewsOf(node: IConstruct): StackViews {
-  const stack = Stack.of(node);
+  // The nested stacks cdk-opex placed services in are part of their parent: one model for all.
+  const stack = operationsStack(node);
   const cached = runCache?.get(stack);
   if (cached) return cached;
-  const views: StackViews = { byNode: new Map() };
+  const views: StackViews = { stack, byNode: new Map() };
   for (const construct of stack.node.findAll()) {
-    if (CfnResource.isCfnResource(construct) && Stack.of(construct) === stack) views.byNode.set(construct, new ResourceView(construct));
+    if (CfnResource.isCfnResource(construct) && operationsStack(construct) === stack) views.byNode.set(construct, new ResourceView(construct));
   }
   runCache?.set(stack, views);
   return views;
@@ -81,15 +85,30 @@ export function viewOf(node: CfnResource): ResourceView {
 }
 
 /**
- * The stack model of `node`'s stack (not of nested stacks), from every resource rendered as
+ * The stack model of `node`'s stack (with the nested stacks cdk-opex placed services in,
+ * not other nested stacks), from every resource rendered as
  * synthesis renders it: the same relations the readiness report reads.
  */
 export function modelOf(node: IConstruct): StackModel {
   const views = viewsOf(node);
   if (!views.model) {
     const resources: Resources = {};
-    for (const view of views.byNode.values()) resources[view.logicalId] = view.json;
-    views.model = StackModel.fromTemplate({ Resources: resources });
+    const nested = new Map<Stack, Resources>();
+    for (const view of views.byNode.values()) {
+      const stack = Stack.of(view.node);
+      const into = stack === views.stack ? resources : nested.get(stack) ?? {};
+      if (into !== resources) nested.set(stack, into);
+      into[view.logicalId] = view.json;
+    }
+    // A nested stack's resources join its parent's, its parameters read as what the parent passes.
+    const outputs = new Map<string, unknown>();
+    for (const [stack, own] of nested) {
+      const parameters = Object.fromEntries(stack.node.findAll().filter((c): c is CfnParameter => c instanceof CfnParameter
+        && Stack.of(c) === stack).map((p) => [stack.resolve(p.logicalId), {}]));
+      const stackId = views.stack.resolve((stack.nestedStackResource as CfnResource).logicalId);
+      mergeNestedStack(resources, outputs, stackId, { Resources: own, Parameters: parameters });
+    }
+    views.model = StackModel.fromTemplate({ Resources: resolveNestedOutputs(resources, outputs) });
   }
   return views.model;
 }

@@ -7,6 +7,12 @@ export class Limits {
   public static readonly CFN_RESOURCES_PER_STACK = 500;
   /** Template body size CloudFormation accepts when uploaded through S3, in bytes. */
   public static readonly CFN_TEMPLATE_BYTES = 1_000_000;
+  /** Parameters of one CloudFormation stack (a nested stack's references to its parent are parameters). */
+  public static readonly CFN_PARAMETERS_PER_STACK = 200;
+  /** Managed policies IAM attaches to one role (its default quota). */
+  public static readonly IAM_MANAGED_POLICIES_PER_ROLE = 10;
+  /** Outputs of one CloudFormation stack (its parent's references into a nested stack are outputs). */
+  public static readonly CFN_OUTPUTS_PER_STACK = 200;
   /** Widgets on one CloudWatch dashboard. */
   public static readonly DASHBOARD_WIDGETS = 500;
   /** Metrics one metric-math alarm may read. */

@@ -1,4 +1,6 @@
+import { Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 
 /**
  * Resources per merged statement. CDK estimates an unresolved ARN at 150 characters
@@ -12,18 +14,48 @@ interface OpenStatement {
   readonly resources: Set<string>;
 }
 
-const openStatements = new WeakMap<iam.IRole, Map<string, OpenStatement>>();
+/** Open statements of each policy being filled: a shared role's own, or its policy in one nested stack. */
+const openStatements = new WeakMap<object, Map<string, OpenStatement>>();
+
+/** The nested stack whose service is being built, while one placed in a nested stack is. */
+let placedStack: Stack | undefined;
+
+/**
+ * While a service placed in a nested stack builds, its grants on the shared roles of its
+ * parent's hub go to one managed policy per role in the nested stack, instead of growing
+ * the role's own policy in the parent: the parent stays the same size however many
+ * services it has. Returns what ends it.
+ */
+export function grantsFrom(stack: Stack | undefined): () => void {
+  const outer = placedStack;
+  placedStack = stack;
+  return () => {
+    placedStack = outer;
+  };
+}
+
+/** The managed policy in `stack` that holds its services' grants on `role`. */
+function policyIn(stack: Stack, role: iam.IRole): iam.ManagedPolicy {
+  const id = `Grants${Names.uniqueId(role)}`;
+  const existing = stack.node.tryFindChild(id) as iam.ManagedPolicy | undefined;
+  return existing ?? new iam.ManagedPolicy(stack, id, {
+    description: `What this nested stack's services need of the shared role ${role.node.path}`,
+    roles: [role],
+  });
+}
 
 /**
  * Allows `actions` on `resources` for a role that many services share. Services that
  * need the same actions share a statement (up to RESOURCES_PER_STATEMENT resources)
  * instead of each repeating the actions, which keeps the policy small as a stack grows.
  */
-export function allowOnResources(role: iam.IRole, actions: string[], resources: string[]): void {
-  let open = openStatements.get(role);
+export function allowOnResources(role: iam.IRole, actions: string[], resources: string[]): IConstruct | undefined {
+  const policy = placedStack && Stack.of(role) !== placedStack ? policyIn(placedStack, role) : undefined;
+  const owner: object = policy ?? role;
+  let open = openStatements.get(owner);
   if (!open) {
     open = new Map();
-    openStatements.set(role, open);
+    openStatements.set(owner, open);
   }
   const key = [...actions].sort().join(',');
   const current = open.get(key);
@@ -32,9 +64,16 @@ export function allowOnResources(role: iam.IRole, actions: string[], resources: 
   if (current && !current.statement.frozen && current.resources.size + added.length <= RESOURCES_PER_STATEMENT) {
     current.statement.addResources(...added);
     added.forEach((r) => current.resources.add(r));
-    return;
+    return holder(role, policy);
   }
   const statement = new iam.PolicyStatement({ actions, resources });
   open.set(key, { statement, resources: new Set(resources) });
-  role.addToPrincipalPolicy(statement);
+  if (policy) policy.addStatements(statement);
+  else role.addToPrincipalPolicy(statement);
+  return holder(role, policy);
+}
+
+/** The policy resource that holds a grant: the nested stack's managed policy, else the role's default policy. */
+function holder(role: iam.IRole, policy: iam.ManagedPolicy | undefined): IConstruct | undefined {
+  return policy ?? role.node.tryFindChild('DefaultPolicy');
 }

@@ -84,7 +84,7 @@ export function createLambdaDeploymentGroup(scope: Construct, options: LambdaDep
       + `the ${options.ownAlarms.length} signal alarms and ${extra} more make ${options.alarms.length}`);
   }
   const role = lambdaDeploymentRole(options.hub);
-  allowOnResources(role, ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+  const grants = allowOnResources(role, ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
     [options.fn.functionArn, options.alias.functionArn]);
   // The stack's own alarms are all named `<stack>-...`: one constant statement covers them.
   const own = ownAlarmsArn(options.hub);
@@ -100,6 +100,6 @@ export function createLambdaDeploymentGroup(scope: Construct, options: LambdaDep
     role: role.withoutPolicyUpdates(),
   });
   // The first rollout must find the policy in place; depend on it alone, not on every role resource.
-  group.node.addDependency(role.node.findChild('DefaultPolicy'));
+  if (grants) group.node.addDependency(grants);
   return group;
 }

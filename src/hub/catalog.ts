@@ -17,6 +17,8 @@ const CATALOG_ROLLOUT_TYPES: Record<RolloutType, string> = {
 export interface CatalogSources {
   /** The hub: its path and the resources it shares. */
   readonly shared: IConstruct;
+  /** Nested stacks the hub placed services in (their resources are listed by their own logical ids). */
+  readonly nestedStacks?: Stack[];
   readonly services: ServiceRecord[];
   readonly kpis: KpiRecord[];
   /** Every objective of the stack, with or without a service pattern. */
@@ -37,6 +39,13 @@ export function renderCatalog(sources: CatalogSources): unknown {
   return {
     version: 2,
     shared: { path: sources.shared.node.path, resources: countResources(sources.shared) },
+    // Only stacks with placed services carry the key: where the report finds the nested templates to read as part of this one.
+    ...(sources.nestedStacks?.length ? {
+      nestedStacks: sources.nestedStacks.map((n) => ({
+        logicalId: stack.getLogicalId(n.nestedStackResource as CfnResource),
+        templateFile: n.templateFile,
+      })),
+    } : {}),
     services: services.map((s) => ({
       name: s.serviceName,
       kind: s.kind,

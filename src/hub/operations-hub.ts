@@ -7,12 +7,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { renderCatalog } from './catalog';
+import { ServicePlacement } from './placement';
+import { autoKeepsInStack, Placer } from './placer';
 import { GameDayRecord, KpiRecord, ObjectiveRecord, ServiceRecord } from './records';
 import { RESPONSE_DLQ_ALARM_ID, RESPONSE_DLQ_ID } from './shared-ids';
 import { alarmNamePrefix } from '../core/alarm-names';
 import { CATALOG_METADATA_KEY } from '../core/catalog';
 import { Limits } from '../core/limits';
 import { acknowledgeInlinePolicies } from '../core/nag';
+import { isServicesStack, operationsStack } from '../core/operations-stack';
 import { NON_PAGING_TAG, OWNERSHIP_TAGS, ownershipName } from '../core/ownership';
 import { ownAccountServiceStatement } from '../core/service-statement';
 import { invalidProp, matchingString } from '../core/validate';
@@ -45,6 +48,12 @@ export interface OperationsHubProps {
    * @default - the team of the stack's services, when all that name a team name the same one
    */
   readonly team?: string;
+  /**
+   * Where the stack's services put their operations resources: in the stack, or in nested
+   * stacks once the stack would pass CloudFormation's 500 resources.
+   * @default ServicePlacement.auto()
+   */
+  readonly placement?: ServicePlacement;
 }
 
 /**
@@ -56,9 +65,23 @@ export interface OperationsHubProps {
 export class OperationsHub extends Construct {
   /** The hub of `scope`'s stack, created on first use. */
   public static of(scope: IConstruct): OperationsHub {
-    const stack = Stack.of(scope);
+    const stack = operationsStack(scope);
     const existing = stack.node.children.find((c): c is OperationsHub => c instanceof OperationsHub);
     return existing ?? new OperationsHub(stack, HUB_ID);
+  }
+
+  /**
+   * Where a service asked for as `new X(scope, id)` is built, by the placement of its
+   * stack's hub: `scope` itself, or a nested stack of the stack with an id unique in it.
+   * A stack with no hub yet keeps the service where asked while the default placement
+   * would, so the hub is made after the first service, as it always was.
+   * @internal
+   */
+  public static _place(scope: Construct, id: string): [Construct, string] {
+    const stack = operationsStack(scope);
+    const existing = stack.node.children.find((c): c is OperationsHub => c instanceof OperationsHub);
+    if (!existing && Stack.of(scope) === stack && autoKeepsInStack(stack)) return [scope, id];
+    return (existing ?? new OperationsHub(stack, HUB_ID)).placer.place(scope, id);
   }
 
   /** Topic the health alarms notify. */
@@ -76,6 +99,7 @@ export class OperationsHub extends Construct {
   private _signalTopic?: sns.Topic;
   private readonly ownResources: IConstruct[] = [];
   private readonly team?: string;
+  private readonly placer: Placer;
 
   constructor(scope: Construct, id: string, props: OperationsHubProps = {}) {
     super(scope, id);
@@ -91,6 +115,8 @@ export class OperationsHub extends Construct {
         `1-${Limits.DASHBOARD_NAME_CHARS - 4} letters, digits, - and _ (room is kept for the -2, -3... of further dashboards)`);
     }
     this.team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
+    this.placer = new Placer(stack, props.placement ?? ServicePlacement.auto(), this);
+    this.node.addValidation({ validate: () => this.placer.limitErrors() });
     this._dashboards = new OperationsDashboards(this, props.dashboardName ?? `${stack.stackName}-operations`);
     this.alarmTopic = props.alarmTopic ?? this.createTopic('AlarmTopic', ' alarms');
     // Roles and policies cdk-opex creates keep their inline (role-owned) policies; see acknowledgeInlinePolicies.
@@ -101,7 +127,12 @@ export class OperationsHub extends Construct {
       ...stack.templateOptions.metadata,
       [CATALOG_METADATA_KEY]: Lazy.any({
         produce: () => renderCatalog({
-          shared: this, services: this.services, kpis: this.kpis, objectives: this.objectives, gameDays: this.gameDays,
+          shared: this,
+          nestedStacks: this.placer.stacks,
+          services: this.services,
+          kpis: this.kpis,
+          objectives: this.objectives,
+          gameDays: this.gameDays,
         }),
       }),
     };
@@ -152,10 +183,18 @@ export class OperationsHub extends Construct {
   /**
    * Adds a service's widgets to the operations dashboards; `summaryAlarms` (its health
    * alarm) join the summary row at the top. A section that would pass CloudWatch's
-   * limits starts a new dashboard. Returns the dashboard used.
+   * limits starts a new dashboard; a section of a service placed in a nested stack
+   * (`placedIn`: a construct of it) goes on a dashboard in that stack. Returns the dashboard used.
+   * @param placedIn a construct of the section's service, so the section lives in the same stack (by default the hub's)
    */
-  public addDashboardSection(widgets: cloudwatch.IWidget[], summaryAlarms: cloudwatch.IAlarm[] = []): cloudwatch.Dashboard {
-    return this._dashboards.addSection(widgets, summaryAlarms);
+  public addDashboardSection(widgets: cloudwatch.IWidget[], summaryAlarms: cloudwatch.IAlarm[] = [], placedIn?: IConstruct): cloudwatch.Dashboard {
+    const stack = placedIn ? Stack.of(placedIn) : undefined;
+    return this._dashboards.addSection(widgets, summaryAlarms, stack && isServicesStack(stack) ? stack : this);
+  }
+
+  /** The nested stacks the hub placed services in, in order (none while the stack fits). */
+  public get nestedStacks(): Stack[] {
+    return this.placer.stacks;
   }
 
   /** Prefix of the names of every alarm cdk-opex creates in this stack: `<stack name>-`. */

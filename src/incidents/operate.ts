@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { TimelineService } from './incident-timeline';
 import { whenOperationsLog } from './operations-log';
 import { DeploymentTarget, OperationsDimension } from './operations-metrics';
+import { operationsStack } from '../core/operations-stack';
 import { IRunbook } from '../runbooks/runbook';
 
 /** What a service tells its stack's incident capabilities about itself. */
@@ -30,7 +30,7 @@ export interface IncidentSources {
 export function operateIncidents(service: IConstruct, sources: IncidentSources): void {
   whenOperationsLog(service, (log) => {
     const deployments: DeploymentTarget[] = [];
-    const stackName = Stack.of(service).stackName;
+    const stackName = operationsStack(service).stackName;
     const timeline: Mutable<TimelineService> = {
       healthAlarmName: sources.healthAlarmName, alarmPrefix: `${stackName}-${sources.serviceName}-`, dedupStrings: [],
     };

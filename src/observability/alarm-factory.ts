@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AlarmPolicy, AlarmSeverity } from './alarm-policy';
 import { EvaluationCheckOptions, EvaluationPropNames, validateEvaluationValues } from './evaluation';
 import { Limits } from '../core/limits';
+import { operationsStack } from '../core/operations-stack';
 import { OWNERSHIP_TAGS } from '../core/ownership';
 import { invalidProp } from '../core/validate';
 
@@ -164,7 +165,7 @@ export function checkedAlarmName(scope: IConstruct, alarmName: string, prop = 's
   if (alarmName.length > Limits.ALARM_NAME_CHARS) {
     invalidProp(scope, prop, `alarm name '${alarmName}' is longer than ${Limits.ALARM_NAME_CHARS} characters`);
   }
-  const stack = Stack.of(scope);
+  const stack = operationsStack(scope);
   const taken = takenAlarmNames.get(stack) ?? new Map<string, string>();
   takenAlarmNames.set(stack, taken);
   const owner = taken.get(alarmName);

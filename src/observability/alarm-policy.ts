@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { validateAlarmPolicyProps } from './alarm-policy-validation';
 import { alarmNamePrefix } from '../core/alarm-names';
+import { scopesAsRequested } from '../core/operations-stack';
 import { matchingString } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
@@ -143,7 +144,7 @@ const policies = new WeakMap<IConstruct, AlarmPolicy>();
 export class AlarmPolicy {
   /** The policy in force at `scope`: the nearest one set on it or an ancestor, else the defaults. */
   public static of(scope: IConstruct): AlarmPolicy {
-    for (const s of [...scope.node.scopes].reverse()) {
+    for (const s of scopesAsRequested(scope).reverse()) {
       const policy = policies.get(s);
       if (policy) return policy;
     }

@@ -25,6 +25,8 @@ class HealthSummaryWidget extends cloudwatch.ConcreteWidget {
 
 interface Page {
   readonly dashboard: cloudwatch.Dashboard;
+  /** What the dashboard is a child of: the hub, or a nested stack of placed services. */
+  readonly container: Construct;
   readonly summary: HealthSummaryWidget;
   widgets: number;
 }
@@ -90,7 +92,7 @@ export class OperationsDashboards {
   }
 
   /** Adds a section; `summaryAlarms` (e.g. the service's health alarm) join its dashboard's summary row. */
-  public addSection(widgets: cloudwatch.IWidget[], summaryAlarms: cloudwatch.IAlarm[]): cloudwatch.Dashboard {
+  public addSection(widgets: cloudwatch.IWidget[], summaryAlarms: cloudwatch.IAlarm[], container: Construct = this.scope): cloudwatch.Dashboard {
     if (widgets.length > Limits.DASHBOARD_WIDGETS - SUMMARY_WIDGETS) {
       invalidProp(this.scope, 'widgets', `a section of ${widgets.length} widgets cannot fit on one dashboard `
         + `(limit ${Limits.DASHBOARD_WIDGETS}, ${SUMMARY_WIDGETS} of them for the summary row)`);
@@ -98,10 +100,11 @@ export class OperationsDashboards {
     if (summaryAlarms.length > Limits.ALARM_STATUS_WIDGET_ALARMS) {
       invalidProp(this.scope, 'summaryAlarms', `at most ${Limits.ALARM_STATUS_WIDGET_ALARMS} alarms fit a dashboard's summary`);
     }
-    let page = this.pages[this.pages.length - 1];
+    // A section goes on the last dashboard of its container: a dashboard lives in the stack of the services it shows.
+    let page = [...this.pages].reverse().find((p) => p.container === container);
     if (!page || page.widgets + widgets.length > Limits.DASHBOARD_WIDGETS
       || page.summary.alarms.length + summaryAlarms.length > Limits.ALARM_STATUS_WIDGET_ALARMS) {
-      page = this.newPage();
+      page = this.newPage(container);
     }
     page.dashboard.addWidgets(...widgets);
     page.widgets += widgets.length;
@@ -132,10 +135,11 @@ export class OperationsDashboards {
     this._operationsRow = row;
   }
 
-  private newPage(): Page {
+  private newPage(container: Construct): Page {
     const n = this.pages.length + 1;
     const name = n === 1 ? this.name : `${this.name}-${n}`;
-    const dashboard = new cloudwatch.Dashboard(this.scope, n === 1 ? 'Dashboard' : `Dashboard${n}`, { dashboardName: name });
+    const id = n === 1 && container === this.scope ? 'Dashboard' : `Dashboard${n}`;
+    const dashboard = new cloudwatch.Dashboard(container, id, { dashboardName: name });
     const summary = new HealthSummaryWidget(`${name}: service health`);
     dashboard.addWidgets(new cloudwatch.TextWidget({
       width: 24,
@@ -145,7 +149,7 @@ export class OperationsDashboards {
     }), summary);
     summary.alarms.push(...this.pinned);
     dashboard.addWidgets(new DeferredRow(this));
-    const page = { dashboard, summary, widgets: SUMMARY_WIDGETS + (this._operationsRow?.widgetCount ?? 0) };
+    const page = { dashboard, container, summary, widgets: SUMMARY_WIDGETS + (this._operationsRow?.widgetCount ?? 0) };
     this.pages.push(page);
     return page;
   }

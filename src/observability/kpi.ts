@@ -179,7 +179,7 @@ export class Kpi extends Construct {
       width: 8,
       height: 6,
     });
-    hub.addDashboardSection([this.widget]);
+    hub.addDashboardSection([this.widget], [], this);
     hub.registerKpi({ serviceName, kpiName, alarm: this.alarm });
   }
 }

@@ -206,7 +206,7 @@ export class ServiceLevelObjective extends Construct {
 
     this.widgets = this.createWidgets();
     // The page alarm joins the dashboard's service-health summary: it is what pages.
-    if (props.addToDashboard ?? true) hub.addDashboardSection(this.widgets, [this.pageAlarm]);
+    if (props.addToDashboard ?? true) hub.addDashboardSection(this.widgets, [this.pageAlarm], this);
   }
 
   /** The alerts in words, e.g. `page: 14.4x over 1h and 5m, or 6x over 6h and 30m; ticket: 3x over 1d and 2h`. */

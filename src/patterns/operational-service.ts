@@ -1,9 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct, IConstruct } from 'constructs';
 import { OperationalServiceOptions } from './operational-service-options';
+import { grantsFrom } from '../core/merged-policy';
+import { isServicesStack, recordRequestedScope } from '../core/operations-stack';
 import { ownershipName, tagOwnership } from '../core/ownership';
 import { invalidProp } from '../core/validate';
 import { RolloutStrategy } from '../deployments/rollout-strategy';
@@ -78,117 +80,125 @@ export class OperationalService extends Construct {
   private readonly signalNames: string[];
 
   constructor(scope: Construct, id: string, props: OperationalServiceProps) {
-    super(scope, id);
-    const kind = props.kind;
-    this.kind = kind;
-    kind.validate(this);
-    this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
-    const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
-    this.team = team;
-    const evaluation = this.evaluation(props, kind);
-    this.hub = OperationsHub.of(this);
-    if (this.hub.services.some((s) => s.serviceName === this.serviceName)) {
-      invalidProp(this, 'serviceName', `'${this.serviceName}' is already a service of this stack; service names must be unique`);
-    }
-    const signals = kind.bind(this, { serviceName: this.serviceName, period: evaluation.period });
-    const responders = kind.runbooks(this);
-    const unhealthy = responders.onUnhealthy;
+    // Built where the stack's placement puts it: here, or in a nested stack once the stack would not fit.
+    super(...OperationsHub._place(scope, id));
+    if (this.node.scope !== scope) recordRequestedScope(this, scope);
+    const placedIn = Stack.of(this);
+    const endGrants = grantsFrom(isServicesStack(placedIn) ? placedIn : undefined);
+    try {
+      const kind = props.kind;
+      this.kind = kind;
+      kind.validate(this);
+      this.serviceName = ownershipName(this, 'serviceName', props.serviceName ?? id);
+      const team = props.team === undefined ? undefined : ownershipName(this, 'team', props.team);
+      this.team = team;
+      const evaluation = this.evaluation(props, kind);
+      this.hub = OperationsHub.of(this);
+      if (this.hub.services.some((s) => s.serviceName === this.serviceName)) {
+        invalidProp(this, 'serviceName', `'${this.serviceName}' is already a service of this stack; service names must be unique`);
+      }
+      const signals = kind.bind(this, { serviceName: this.serviceName, period: evaluation.period });
+      const responders = kind.runbooks(this);
+      const unhealthy = responders.onUnhealthy;
 
-    const specs = kind.alarmSpecs(this);
-    const rollsBack = kind.rolloutMechanism !== undefined;
-    // Warnings (e.g. an API's 4XX surge) are tickets, not pages: only INFO signals make the service unhealthy.
-    const feedsHealth = (spec: SignalAlarmSpec) => (spec.severity ?? AlarmSeverity.INFO) === AlarmSeverity.INFO;
-    const rollsBackOn = (spec: SignalAlarmSpec) => rollsBack && spec.rollsBack !== false;
-    this.signalNames = specs.map((spec) => spec.signal);
-    this.alarms = specs.map((spec) => createSignalAlarm(this, {
-      serviceName: this.serviceName,
-      response: signalResponse(this.serviceName, feedsHealth(spec), rollsBackOn(spec)),
-    }, spec, evaluation));
-    this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
-    const dependencies = bindDependencies(this, this.serviceName, props.dependencies ?? [], evaluation);
-    this.dependencyAlarms = dependencies.flatMap((d) => d.alarms);
-
-    if (props.slo) {
-      this.slo = new ServiceLevelObjective(this, 'Slo', {
+      const specs = kind.alarmSpecs(this);
+      const rollsBack = kind.rolloutMechanism !== undefined;
+      // Warnings (e.g. an API's 4XX surge) are tickets, not pages: only INFO signals make the service unhealthy.
+      const feedsHealth = (spec: SignalAlarmSpec) => (spec.severity ?? AlarmSeverity.INFO) === AlarmSeverity.INFO;
+      const rollsBackOn = (spec: SignalAlarmSpec) => rollsBack && spec.rollsBack !== false;
+      this.signalNames = specs.map((spec) => spec.signal);
+      this.alarms = specs.map((spec) => createSignalAlarm(this, {
         serviceName: this.serviceName,
-        indicator: SloIndicator.availabilityFromErrors({ errors: signals.errors, total: signals.traffic }),
-        target: props.slo.target,
-        window: props.slo.window,
-        pageActions: [], // the health alarm pages for it: one incident, one page
+        response: signalResponse(this.serviceName, feedsHealth(spec), rollsBackOn(spec)),
+      }, spec, evaluation));
+      this.detectionTime = Duration.seconds(detectionSeconds(evaluation));
+      const dependencies = bindDependencies(this, this.serviceName, props.dependencies ?? [], evaluation);
+      this.dependencyAlarms = dependencies.flatMap((d) => d.alarms);
+
+      if (props.slo) {
+        this.slo = new ServiceLevelObjective(this, 'Slo', {
+          serviceName: this.serviceName,
+          indicator: SloIndicator.availabilityFromErrors({ errors: signals.errors, total: signals.traffic }),
+          target: props.slo.target,
+          window: props.slo.window,
+          pageActions: [], // the health alarm pages for it: one incident, one page
+        });
+      }
+      this.latencySlo = props.latencySlo ? latencyObjective(this, this.serviceName, kind, signals, props.latencySlo) : undefined;
+      const objectives = [this.slo, this.latencySlo].filter((o): o is ServiceLevelObjective => o !== undefined);
+      const feeds = this.alarms.filter((_, i) => feedsHealth(specs[i]));
+      const backends = kind.backendHealthAlarms ?? [];
+
+      this.healthAlarm = createHealthAlarm(this, {
+        serviceName: this.serviceName,
+        signalAlarms: [...feeds, ...objectives.map((o) => o.pageAlarm), ...this.dependencyAlarms, ...backends],
+        response: responders.healthResponse,
+        extraActions: props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
+          props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [],
+        extraActionsProp: 'opsItem',
       });
+      const healthName = AlarmPolicy.of(this).alarmName(this, this.serviceName, 'health', AlarmSeverity.CRITICAL);
+      const suppressor = suppressWhileBackendsFail(this, this.serviceName, this.healthAlarm, backends, evaluation);
+
+      const rollout = rollsBack ? props.rollout ?? RolloutStrategy.DEFAULT : undefined;
+      const rollbackAlarms = rollout ? [...this.alarms.filter((_, i) => rollsBackOn(specs[i])), ...(props.additionalRollbackAlarms ?? [])] : [];
+      const rolloutProps = { rollout: props.rollout !== undefined, additionalRollbackAlarms: (props.additionalRollbackAlarms ?? []).length > 0 };
+      for (const [prop, given] of Object.entries(rolloutProps)) {
+        if (!rollout && given) invalidProp(this, prop, `a ${kind.kindName} service has no rollout of its own`);
+      }
+      this.deployment = rollout ? kind.rollOut(this, { rollout, rollbackAlarms, signalAlarms: this.alarms }) : undefined;
+
+      this.runbooks = [unhealthy, ...(responders.others ?? []).map((r) => r.runbook)];
+      this.responseRules = [new RunbookTrigger(this, 'OnUnhealthy', {
+        runbook: unhealthy,
+        description: `Starts the ${unhealthy.node.id} runbook when the ${this.serviceName} health alarm goes into ALARM`,
+        eventPattern: Triggers.alarmEntersAlarm(this.healthAlarm),
+        parameters: responders.onUnhealthyParameters,
+      }).rule, ...(responders.moreTriggers ?? []).map((t) => new RunbookTrigger(this, t.id, {
+        runbook: unhealthy,
+        description: `Starts the ${unhealthy.node.id} runbook when ${t.what} (${this.serviceName})`,
+        eventPattern: t.eventPattern,
+        parameters: t.parameters,
+      }).rule)];
+
+      this.dashboard = this.hub.addDashboardSection([...kind.dashboardSection(this, {
+        serviceName: this.serviceName, team, detectionTime: this.detectionTime, rollout, alarms: [this.healthAlarm, ...this.alarms],
+      }), ...dependencies.flatMap((d) => d.widgets(this.detectionTime.toSeconds()))], [this.healthAlarm], this);
+
+      tagOwnership([this, ...kind.ownedResources(), ...dependencies.filter((d) => d.tagged).map((d) => d.resource)], this.serviceName, team);
+
+      this.hub.registerService({
+        serviceName: this.serviceName,
+        kind: kind.kindName,
+        team,
+        scope: this,
+        signalAlarms: Object.fromEntries(this.alarms.map((a, i) => [specs[i].signal, a])),
+        healthAlarm: this.healthAlarm,
+        detectionSeconds: this.detectionTime.toSeconds(),
+        deploymentGroup: this.deployment,
+        rollout,
+        rollbackAlarms,
+        objectives: objectives.map((o) => ({ target: o.target, windowDays: o.window.toDays(), alerts: o.describeAlerts(), pageAlarm: o.pageAlarm })),
+        dependencies: dependencies.map((d) => ({ kind: d.kindName, name: d.name, resource: d.resource, alarms: d.alarmsBySignal })),
+        backendsAlarm: suppressor && !backends.includes(suppressor) ? suppressor : undefined,
+        responses: [
+          { runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${healthName} enters ALARM` },
+          ...(responders.moreTriggers ?? []).map((t) => ({ runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${t.what}` })),
+          ...(responders.others ?? []),
+        ],
+      });
+
+      // Routes this service's events to the stack's operations log, when that is on.
+      operateIncidents(this, {
+        serviceName: this.serviceName,
+        healthAlarmName: healthName,
+        deployment: this.deployment,
+        ownedResources: kind.ownedResources(),
+        runbooks: this.runbooks,
+      });
+    } finally {
+      endGrants();
     }
-    this.latencySlo = props.latencySlo ? latencyObjective(this, this.serviceName, kind, signals, props.latencySlo) : undefined;
-    const objectives = [this.slo, this.latencySlo].filter((o): o is ServiceLevelObjective => o !== undefined);
-    const feeds = this.alarms.filter((_, i) => feedsHealth(specs[i]));
-    const backends = kind.backendHealthAlarms ?? [];
-
-    this.healthAlarm = createHealthAlarm(this, {
-      serviceName: this.serviceName,
-      signalAlarms: [...feeds, ...objectives.map((o) => o.pageAlarm), ...this.dependencyAlarms, ...backends],
-      response: responders.healthResponse,
-      extraActions: props.opsItem ? [new cw_actions.SsmAction(props.opsItem.severity,
-        props.opsItem.category ?? cw_actions.OpsItemCategory.AVAILABILITY)] : [],
-      extraActionsProp: 'opsItem',
-    });
-    const healthName = AlarmPolicy.of(this).alarmName(this, this.serviceName, 'health', AlarmSeverity.CRITICAL);
-    const suppressor = suppressWhileBackendsFail(this, this.serviceName, this.healthAlarm, backends, evaluation);
-
-    const rollout = rollsBack ? props.rollout ?? RolloutStrategy.DEFAULT : undefined;
-    const rollbackAlarms = rollout ? [...this.alarms.filter((_, i) => rollsBackOn(specs[i])), ...(props.additionalRollbackAlarms ?? [])] : [];
-    const rolloutProps = { rollout: props.rollout !== undefined, additionalRollbackAlarms: (props.additionalRollbackAlarms ?? []).length > 0 };
-    for (const [prop, given] of Object.entries(rolloutProps)) {
-      if (!rollout && given) invalidProp(this, prop, `a ${kind.kindName} service has no rollout of its own`);
-    }
-    this.deployment = rollout ? kind.rollOut(this, { rollout, rollbackAlarms, signalAlarms: this.alarms }) : undefined;
-
-    this.runbooks = [unhealthy, ...(responders.others ?? []).map((r) => r.runbook)];
-    this.responseRules = [new RunbookTrigger(this, 'OnUnhealthy', {
-      runbook: unhealthy,
-      description: `Starts the ${unhealthy.node.id} runbook when the ${this.serviceName} health alarm goes into ALARM`,
-      eventPattern: Triggers.alarmEntersAlarm(this.healthAlarm),
-      parameters: responders.onUnhealthyParameters,
-    }).rule, ...(responders.moreTriggers ?? []).map((t) => new RunbookTrigger(this, t.id, {
-      runbook: unhealthy,
-      description: `Starts the ${unhealthy.node.id} runbook when ${t.what} (${this.serviceName})`,
-      eventPattern: t.eventPattern,
-      parameters: t.parameters,
-    }).rule)];
-
-    this.dashboard = this.hub.addDashboardSection([...kind.dashboardSection(this, {
-      serviceName: this.serviceName, team, detectionTime: this.detectionTime, rollout, alarms: [this.healthAlarm, ...this.alarms],
-    }), ...dependencies.flatMap((d) => d.widgets(this.detectionTime.toSeconds()))], [this.healthAlarm]);
-
-    tagOwnership([this, ...kind.ownedResources(), ...dependencies.filter((d) => d.tagged).map((d) => d.resource)], this.serviceName, team);
-
-    this.hub.registerService({
-      serviceName: this.serviceName,
-      kind: kind.kindName,
-      team,
-      scope: this,
-      signalAlarms: Object.fromEntries(this.alarms.map((a, i) => [specs[i].signal, a])),
-      healthAlarm: this.healthAlarm,
-      detectionSeconds: this.detectionTime.toSeconds(),
-      deploymentGroup: this.deployment,
-      rollout,
-      rollbackAlarms,
-      objectives: objectives.map((o) => ({ target: o.target, windowDays: o.window.toDays(), alerts: o.describeAlerts(), pageAlarm: o.pageAlarm })),
-      dependencies: dependencies.map((d) => ({ kind: d.kindName, name: d.name, resource: d.resource, alarms: d.alarmsBySignal })),
-      backendsAlarm: suppressor && !backends.includes(suppressor) ? suppressor : undefined,
-      responses: [
-        { runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${healthName} enters ALARM` },
-        ...(responders.moreTriggers ?? []).map((t) => ({ runbook: unhealthy, automatic: true, trigger: `EventBridge, when ${t.what}` })),
-        ...(responders.others ?? []),
-      ],
-    });
-
-    // Routes this service's events to the stack's operations log, when that is on.
-    operateIncidents(this, {
-      serviceName: this.serviceName,
-      healthAlarmName: healthName,
-      deployment: this.deployment,
-      ownedResources: kind.ownedResources(),
-      runbooks: this.runbooks,
-    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { readCatalog } from './catalog';
 import { costCents, estimate, freeDashboardCents, prices, centsToUsd } from './cost';
-import { OperationalReadiness, ReadinessMaintenanceWindow, ReadinessResponses, ReadinessStack } from './model';
+import { OperationalReadiness, ReadinessMaintenanceWindow, ReadinessNestedStack, ReadinessResponses, ReadinessStack } from './model';
 import { ConsoleLinks, serviceEntry } from './service-entry';
 import { discoverServices } from './services';
 import { StackModel } from '../model/stack-model';
@@ -17,6 +17,8 @@ export interface StackTemplateInput {
   readonly templateFile?: string;
   /** The stack's region, when its environment names one (for console links). */
   readonly region?: string;
+  /** Nested stacks already merged into `template`. */
+  readonly nestedStacks?: ReadinessNestedStack[];
 }
 
 /** The readiness report of the given stacks, from their templates alone. */
@@ -61,6 +63,7 @@ function analyzeStack(input: StackTemplateInput): ReadinessStack {
     templateFile: input.templateFile,
     catalog: catalog !== undefined,
     resources: Object.keys(model.resources).length,
+    ...(input.nestedStacks?.length ? { nestedStacks: input.nestedStacks } : {}),
     services,
     findings: services.reduce((s, svc) => s + svc.findings.length, 0),
     cost: estimate({ alarms, dashboards, kmsKeys }),

@@ -44,14 +44,29 @@ export interface ReadinessPrices {
 }
 
 /** One stack (template) of the cloud assembly. */
+/** A nested stack read as part of its parent. */
+export interface ReadinessNestedStack {
+  /** Logical id of its `AWS::CloudFormation::Stack` resource in the parent. */
+  readonly logicalId: string;
+  /** Its template file, relative to the parent template's directory. */
+  readonly templateFile: string;
+  /** Resources in its own template. */
+  readonly resources: number;
+}
+
 export interface ReadinessStack {
   readonly stackName: string;
   /** Template file, relative to the assembly directory, when read from one. */
   readonly templateFile?: string;
   /** Whether the template carries cdk-opex's service catalog. */
   readonly catalog: boolean;
-  /** Resources in the template. */
+  /** Resources in the template, and in its nested stacks (which are read as part of it). */
   readonly resources: number;
+  /**
+   * The nested stacks read as part of this one (e.g. those cdk-opex placed services in), with their own resource counts.
+   * @default - none (the key is absent)
+   */
+  readonly nestedStacks?: ReadinessNestedStack[];
   readonly services: ReadinessService[];
   /** Well-Architected rows not met, over the stack's services. */
   readonly findings: number;

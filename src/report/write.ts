@@ -3,6 +3,7 @@ import * as path from 'path';
 import { analyzeAssembly, StackTemplateInput } from './analyze';
 import { OperationalReadiness } from './model';
 import { renderHtml, renderJson, renderMarkdown } from './render';
+import { flattenNestedStacks } from '../model/nested';
 
 /** Base name of the report files a cloud assembly gets. */
 export const REPORT_BASENAME = 'opex-readiness';
@@ -61,13 +62,25 @@ export function templatesIn(dir: string, root: string = dir): Array<{ file: stri
   return found;
 }
 
+function readJson(file: string): any | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // a nested template that is not there is not read
+  }
+}
+
 /** The readiness report of the templates at the given paths; `root` makes template paths relative. */
 export function reportFromTemplates(files: Array<{ file: string; stackName: string }>, root: string): OperationalReadiness {
-  const stacks: StackTemplateInput[] = files.map(({ file, stackName }) => ({
-    stackName,
-    templateFile: path.relative(root, file).split(path.sep).join('/'),
-    template: JSON.parse(fs.readFileSync(file, 'utf8')),
-  }));
+  const merged = new Set<string>();
+  const read = files.map(({ file, stackName }) => {
+    const dir = path.dirname(file);
+    const { template, nested } = flattenNestedStacks(JSON.parse(fs.readFileSync(file, 'utf8')), (f) => readJson(path.join(dir, f)));
+    nested.forEach((n) => merged.add(path.resolve(dir, n.templateFile)));
+    return { file, input: { stackName, templateFile: path.relative(root, file).split(path.sep).join('/'), template, nestedStacks: nested } };
+  });
+  // A nested stack read as part of its parent is not a stack of its own too.
+  const stacks: StackTemplateInput[] = read.filter(({ file }) => !merged.has(path.resolve(file))).map(({ input }) => input);
   return analyzeAssembly(stacks);
 }
 

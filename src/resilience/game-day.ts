@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as fis from 'aws-cdk-lib/aws-fis';
@@ -12,6 +12,7 @@ import { GameDayOptions, GameDayScenario } from './game-day-props';
 import { allowGameDay, GAME_DAY_METRIC, gameDayRunbook } from './game-day-runbook';
 import { createSchedules, DEFAULT_GAME_DAY_SCHEDULE } from './game-day-schedule';
 import { fisConfigurationBucket, installFisExtension } from './lambda-extension';
+import { operationsStack } from '../core/operations-stack';
 import { tagOwnership } from '../core/ownership';
 import { integerInRange, invalidProp, literalMillis, matchingString, wholeDuration } from '../core/validate';
 import { keyForLogs } from '../hub/logs-key';
@@ -253,7 +254,7 @@ export class GameDay extends Construct {
 /** The hub's record of `service`; a service of another stack throws. */
 function serviceRecord(scope: IConstruct, service: OperationalService): ServiceRecord {
   const record = service.hub.services.find((s) => s.scope === service);
-  if (!record || Stack.of(scope) !== Stack.of(service)) invalidProp(scope, 'service', 'the service must be an OperationalService of this stack');
+  if (!record || operationsStack(scope) !== operationsStack(service)) invalidProp(scope, 'service', 'the service must be an OperationalService of this stack');
   return record;
 }
 

@@ -9,6 +9,7 @@ import {
 } from './apigateway';
 import { IServiceKind, ServiceKindContext, ServiceRolloutRequest, ServiceRunbooks, ServiceSectionContext, ServiceSignals } from './service-kind';
 import { Limits } from '../core/limits';
+import { operationsStack } from '../core/operations-stack';
 import { invalidProp, literalMillis, literalString, positiveNumber } from '../core/validate';
 import { keyForLogs } from '../hub/logs-key';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
@@ -101,7 +102,7 @@ export class ApiServiceKind implements IServiceKind {
     };
     const backends = o.backends ?? [];
     backends.forEach((b, i) => {
-      if (Stack.of(b) !== Stack.of(service)) invalidProp(service, 'backends', `backends[${i}] (${b.node.path}) is in another stack; a backend must be in the API's stack`);
+      if (operationsStack(b) !== operationsStack(service)) invalidProp(service, 'backends', `backends[${i}] (${b.node.path}) is in another stack; a backend must be in the API's stack`);
     });
     const cfn = this._stage.node.defaultChild as apigateway.CfnStage;
     if (cfn.accessLogSetting !== undefined) {
@@ -166,7 +167,7 @@ export class ApiServiceKind implements IServiceKind {
 
   /** The access log group: kept a year by default, encrypted with the hub's key (which CloudWatch Logs may use for this stack's groups). */
   private accessLogs(service: Construct, serviceName: string): logs.LogGroup {
-    const prefix = `/cdk-opex/${Stack.of(service).stackName}/`;
+    const prefix = `/cdk-opex/${operationsStack(service).stackName}/`;
     const key = keyForLogs(service, `${prefix}*`);
     return new logs.LogGroup(service, 'AccessLogs', {
       logGroupName: `${prefix}${serviceName}/api-access`,

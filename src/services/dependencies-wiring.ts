@@ -1,8 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceDependency } from './dependencies';
 import { IServiceKind, ServiceSignals } from './service-kind';
+import { operationsStack } from '../core/operations-stack';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { AlarmEvaluation, createCompositeAlarm, createSignalAlarm, detectionSeconds } from '../observability/alarm-factory';
 import { AlarmSeverity } from '../observability/alarm-policy';
@@ -78,7 +79,7 @@ export function suppressWhileBackendsFail(service: Construct, serviceName: strin
   backends: cloudwatch.IAlarm[], evaluation: AlarmEvaluation): cloudwatch.IAlarm | undefined {
   if (backends.length === 0) return undefined;
   for (const [i, backend] of backends.entries()) {
-    if (Stack.of(backend) !== Stack.of(service)) invalidProp(service, 'backends', `backends[${i}] (${backend.node.path}) is in another stack; a backend must be in the service's stack`);
+    if (operationsStack(backend) !== operationsStack(service)) invalidProp(service, 'backends', `backends[${i}] (${backend.node.path}) is in another stack; a backend must be in the service's stack`);
   }
   const suppressor = backends.length === 1 ? backends[0] : createCompositeAlarm(service, {
     id: 'BackendsAlarm',

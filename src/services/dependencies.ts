@@ -1,8 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct, IConstruct } from 'constructs';
 import { DYNAMODB_DEFAULTS, DYNAMODB_KIND, dynamoDbAlarmSpecs, dynamoDbDashboardWidgets, dynamoDbSignals, DynamoDbThresholds } from './dynamodb';
+import { operationsStack } from '../core/operations-stack';
 import { ownershipName } from '../core/ownership';
 import { invalidProp, literalMillis, positiveNumber } from '../core/validate';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
@@ -77,7 +78,7 @@ export class ServiceDependency {
     const table = this.resource as dynamodb.ITable;
     const o = this.options;
     const { prop } = context;
-    if (Stack.of(table) !== Stack.of(service)) {
+    if (operationsStack(table) !== operationsStack(service)) {
       invalidProp(service, prop, `table ${table.node.path} is in another stack than the service; declare it where it is defined, or import it into this stack`);
     }
     const name = ownershipName(service, `${prop}.name`, o.name ?? table.node.id);

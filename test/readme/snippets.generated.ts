@@ -11,7 +11,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { OpsItemSeverity } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalApi, OperationalExcellenceChecks, OperationalFunction, OperationsLog, OperationsLogAccess, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceDependency, ServiceLevelObjective, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
+import { AlarmAction, AlarmPolicy, GameDay, GameDayFault, Kpi, KpiBand, MockAwsEnvironment, OperationalApi, OperationalExcellenceChecks, OperationalFunction, OperationsHub, OperationsLog, OperationsLogAccess, RolloutStrategy, Runbook, RunbookLibrary, RunbookSimulator, RunbookStep, RunbookTrigger, RunbookValueType, ServiceDependency, ServiceLevelObjective, ServicePlacement, SimulationStatus, SloIndicator, StepResources, Triggers } from '../../src';
 
 /** What the Quick start acknowledges on its function, for the reader's other function. */
 const READERS_FUNCTION_FINDINGS = [
@@ -212,5 +212,10 @@ export function readmeApp() {
   fewOrders.addAlarmAction(new cw_actions.SnsAction(pagerTopic));
   Tags.of(fewOrders).add('service', 'checkout');
   Validations.of(fewOrders).acknowledge({ id: 'OPEX-AlarmHasRunbook', reason: 'the sales desk answers it by phone; nothing to automate' });
-  return { app, stack, fn, yours, checkout, orders, restart, stoppedTasks, aws, result, operationsLog, baseline, fewOrders, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService, ordersFn, ordersTable, shopApi };
+  // README snippet 16
+
+  // A stack for a hundred functions or more: every service's alarms, alias, group and rule in nested stacks of 25.
+  const monorepo = new Stack(app, 'Monorepo');
+  new OperationsHub(monorepo, 'CdkOpexOperations', { placement: ServicePlacement.nestedStacks({ servicesPerStack: 25 }) });
+  return { app, stack, fn, yours, checkout, orders, restart, stoppedTasks, aws, result, operationsLog, baseline, fewOrders, monorepo, catalogFn, pagerTopic, ordersPlaced, cluster, checkoutService, ordersFn, ordersTable, shopApi };
 }
