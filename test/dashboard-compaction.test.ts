@@ -1,5 +1,4 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fc from 'fast-check';
 import { OperationalFunction } from '../src';
@@ -21,8 +20,8 @@ const stack = strictStack();
 const fn = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFunction(stack, 'Fn') });
 fargate(stack, 'Storefront', {}, network(stack));
 spy.mockRestore();
-const resources: Record<string, any> = Template.fromStack(stack).toJSON().Resources;
-const body = dashboardBody(resources[stack.getLogicalId(fn.dashboard.node.defaultChild as any)]);
+// The dashboard's body as the template holds it (resolved alone: the rest of the stack needs no synth here).
+const body = dashboardBody({ Properties: { DashboardBody: stack.resolve((fn.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody) } });
 
 const headline = (widgets: cloudwatch.IWidget[]) => JSON.stringify(stack.resolve(widgets[0].toJson()));
 const section = (title: RegExp) => {
@@ -158,6 +157,6 @@ describe('compactWidgetJson', () => {
     }).map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)));
     fc.assert(fc.property(widget, (p) => {
       expect(drawnGraph(graphOf(compacted(p)))).toEqual(drawnGraph(graphOf(p)));
-    }), { numRuns: 300 });
+    }), { numRuns: 200 });
   });
 });
