@@ -21,7 +21,8 @@ const fn = new OperationalFunction(stack, 'Checkout', { lambdaFunction: plainFun
 fargate(stack, 'Storefront', {}, network(stack));
 spy.mockRestore();
 // The dashboard's body as the template holds it (resolved alone: the rest of the stack needs no synth here).
-const body = dashboardBody({ Properties: { DashboardBody: stack.resolve((fn.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody) } });
+const cfnDashboard = fn.dashboard.node.defaultChild as cloudwatch.CfnDashboard;
+const body = dashboardBody({ Properties: { DashboardBody: stack.resolve(cfnDashboard.dashboardBody) } });
 
 const headline = (widgets: cloudwatch.IWidget[]) => JSON.stringify(stack.resolve(widgets[0].toJson()));
 const section = (title: RegExp) => {
