@@ -128,6 +128,14 @@ describe('compactWidgetJson', () => {
     expect(compacted({ metrics: [m('A', [], { accountId: nothing, period: 60 })] }).metrics).toEqual([['NS', 'A']]);
   });
 
+  test('a wrapped widget\'s warnings, and those of the widgets a row holds, still reach the dashboard', () => {
+    const math = new cloudwatch.MathExpression({ expression: 'unknown + 1', usingMetrics: {} });
+    const graph = new cloudwatch.GraphWidget({ left: [math] });
+    expect(Object.keys(graph.warningsV2 ?? {})).not.toHaveLength(0);
+    expect(new CompactWidget(new cloudwatch.Row(graph, new cloudwatch.TextWidget({ markdown: 'x' }))).warningsV2).toEqual(graph.warningsV2);
+    expect(new CompactWidget(new cloudwatch.TextWidget({ markdown: 'x' })).warningsV2).toBeUndefined();
+  });
+
   test('text, alarm status and alarm-annotation widgets are returned unchanged', () => {
     const widgets = [
       { type: 'text', properties: { markdown: '# x' } },

@@ -48,7 +48,7 @@ function deepWidgets(w: cloudwatch.IWidget): cloudwatch.IWidget[] {
   return [w, ...(Array.isArray(inner) ? inner.flatMap(deepWidgets) : [])];
 }
 
-/** CloudWatch's defaults for a metric that states no period or statistic, in the widget or on its row. */
+/** CloudWatch's defaults for a metric that states no period or statistic, in the widget or on its row (same AWS page). */
 const DEFAULT_PERIOD = 300;
 const DEFAULT_STAT = 'Average';
 
