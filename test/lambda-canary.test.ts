@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { Limits, OperationalFunction } from '../src';
 import { analyzeAssembly } from '../src/report';
+import { expandMetrics } from './support/dashboard-rows';
 import { dashboardBody, plainFunction, strictStack } from './support/stacks';
 import { renderHtml, renderMarkdown } from '../src/report/render';
 
@@ -269,8 +270,12 @@ describe('what operators see', () => {
     const labels = (w: any) => w.metrics.map((m: any[]) => m[m.length - 1].label).filter(Boolean);
     expect(labels(widget('errors'))).toEqual(expect.arrayContaining(['error rate (%)', 'new version error rate (%)']));
     expect(labels(widget('latency (ms)'))).toEqual(['p50', 'p90', 'p99', 'p99 (new version)']);
-    const versionLine = widget('latency (ms)').metrics.find((m: any[]) => m[m.length - 1].label === 'p99 (new version)');
+    // Read as CloudWatch does ("." written out): the new version's own p99 of Duration, on the alias.
+    const versionLine = expandMetrics(widget('latency (ms)')).find((m: any[]) => m[m.length - 1].label === 'p99 (new version)')!;
+    expect(versionLine.slice(0, 2)).toEqual(['AWS/Lambda', 'Duration']);
     expect(versionLine).toContain('ExecutedVersion');
+    expect(versionLine).toContain('Resource');
+    expect(versionLine[versionLine.length - 1]).toMatchObject({ stat: 'p99', period: 60 });
     expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain(JSON.stringify(version));
     const text = body.widgets.find((w: any) => w.type === 'text' && /Checkout/.test(w.properties.markdown) && /rollout/.test(w.properties.markdown));
     expect(text.properties.markdown).toMatch(/rolled back when the alias or the new version alone breaches/);

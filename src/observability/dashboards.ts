@@ -1,5 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { CompactWidget } from './compact-widget';
 import { Limits } from '../core/limits';
 import { invalidProp } from '../core/validate';
 
@@ -60,7 +61,7 @@ class DeferredRow implements cloudwatch.IWidget {
   private content(): cloudwatch.IWidget | undefined {
     const build = this.rows.operationsRow;
     if (!build) return undefined;
-    this.built ??= new cloudwatch.Column(...build.build());
+    this.built ??= new CompactWidget(new cloudwatch.Column(...build.build()));
     return this.built;
   }
 }
@@ -106,7 +107,7 @@ export class OperationsDashboards {
       || page.summary.alarms.length + summaryAlarms.length > Limits.ALARM_STATUS_WIDGET_ALARMS) {
       page = this.newPage(container);
     }
-    page.dashboard.addWidgets(...widgets);
+    page.dashboard.addWidgets(...widgets.map((w) => new CompactWidget(w)));
     page.widgets += widgets.length;
     page.summary.alarms.push(...summaryAlarms);
     return page.dashboard;

@@ -18,6 +18,7 @@ import { analyzeAssembly } from '../../src/report/analyze';
 import { renderMarkdown } from '../../src/report/render';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
 import { runs } from '../support/arbitraries';
+import { expandMetrics } from '../support/dashboard-rows';
 import { matches, resolveRefs } from '../support/event-pattern';
 import { filterMatches, selectField } from '../support/log-filter-pattern';
 import { albFargateService, dashboardBody, fixtureEvent, flat, plainFunction, strictApp } from '../support/stacks';
@@ -270,7 +271,11 @@ describe('props', () => {
 describe('the operations-health row', () => {
   const body = dashboardBody(resources[id(hub.dashboards[0])]);
   const widgets = body.widgets as any[];
-  const graph = (title: string) => widgets.find((w) => w.properties?.title === title)?.properties;
+  // Each graph's rows as CloudWatch reads them ("." written out).
+  const graph = (title: string) => {
+    const properties = widgets.find((w) => w.properties?.title === title)?.properties;
+    return properties && { ...properties, metrics: expandMetrics(properties) };
+  };
 
   test('comes right after the summary: a header and six graphs, one line per service', () => {
     expect(widgets.slice(0, 3).map((w) => w.type)).toEqual(['text', 'alarm', 'text']);

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { GameDay, GameDayFault, OperationalExcellenceChecks, OperationalFunction, OperationalService } from '../../src';
 import { analyzeAssembly } from '../../src/report';
 import { EcsServiceKind } from '../../src/services/ecs-kind';
+import { expandMetrics } from '../support/dashboard-rows';
 import { albFargateService, dashboardBody, flat, plainFunction, strictApp } from '../support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
@@ -215,7 +216,7 @@ describe('game-day runbook, failure alarm and schedule', () => {
     const dashboards = Object.values(resources).filter((r: any) => r.Type === 'AWS::CloudWatch::Dashboard');
     const widgets = dashboards.flatMap((d: any) => dashboardBody(d).widgets);
     const graph = widgets.find((w: any) => w.properties?.title?.startsWith('Checkout game days'));
-    expect(graph.properties.metrics).toEqual([['cdk-opex/GameDays', 'GameDayFailed', 'ServiceName', 'Checkout', expect.objectContaining({ stat: 'Maximum' })]]);
+    expect(expandMetrics(graph.properties)).toEqual([['cdk-opex/GameDays', 'GameDayFailed', 'ServiceName', 'Checkout', expect.objectContaining({ stat: 'Maximum', period: 3600 })]]);
     expect(widgets.some((w: any) => w.type === 'alarm' && w.properties?.title === 'Checkout game day')).toBe(true);
     expect(dashboards.map((d: any) => flat(d.Properties.DashboardBody)).join()).toContain(`<${id(lambdaDay.failedAlarm)}.Arn>`);
   });
