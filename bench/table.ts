@@ -52,8 +52,12 @@ function notes(rows: Row[]): string[] {
     for (const [variant, f] of [['cdk-opex', r.opex], ['plain', r.plain], ['peer', r.peer]] as const) {
       for (const l of f?.overLimits ?? []) out.push(`- N=${r.n} ${variant}: ${l}`);
     }
-    if (r.opex.reportServices !== r.n) out.push(`- N=${r.n}: the readiness report lists ${r.opex.reportServices} services, not ${r.n}`);
-    if (r.opex.checksFindings) out.push(`- N=${r.n}: OperationalExcellenceChecks found ${r.opex.checksFindings} findings`);
+    const services = r.opex.reportServices ?? 0;
+    if (services < r.n) out.push(`- N=${r.n}: the readiness report lists only ${services} of the ${r.n} services`);
+    if (services > r.n || r.opex.checksFindings) {
+      out.push(`- N=${r.n}: the readiness report lists ${services} services; OperationalExcellenceChecks found ${r.opex.checksFindings ?? 0} `
+        + 'findings (on any resource: a user\'s resource that no cdk-opex pattern wraps is a service and a finding of its own)');
+    }
   }
   return out.length ? ['At or past a limit (measured anyway), or worth a look:', '', ...out, ''] : [];
 }
