@@ -82,11 +82,13 @@ export function assemblyTemplates(dir: string): TemplateSize[] {
   });
 }
 
+const int = (x: number): string => x.toLocaleString('en-US');
+
 /** Templates at or past CloudFormation's limits, as `file: what` lines. */
 export function overLimits(templates: TemplateSize[]): string[] {
   return templates.flatMap((t) => [
     ...(t.resources >= Limits.CFN_RESOURCES_PER_STACK ? [`${t.file}: ${t.resources} resources (limit ${Limits.CFN_RESOURCES_PER_STACK})`] : []),
-    ...(t.bytes >= Limits.CFN_TEMPLATE_BYTES ? [`${t.file}: ${t.bytes} bytes (limit ${Limits.CFN_TEMPLATE_BYTES})`] : []),
+    ...(t.bytes >= Limits.CFN_TEMPLATE_BYTES ? [`${t.file}: ${int(t.bytes)} bytes (limit ${int(Limits.CFN_TEMPLATE_BYTES)})`] : []),
   ]);
 }
 
