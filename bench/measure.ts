@@ -10,6 +10,7 @@ import * as vm from 'vm';
 import { App, Stack } from 'aws-cdk-lib';
 import { BenchPattern, Variant } from './patterns';
 import { Limits, OperationalExcellenceChecks, reportFromAssembly, writeReport } from '../src';
+import { parseDashboardBody } from '../src/core/cfn-values';
 
 export const STACK_NAME = 'Bench';
 
@@ -24,6 +25,8 @@ export interface TemplateSize {
   readonly resources: number;
   /** Bytes of the template as minified JSON. */
   readonly bytes: number;
+  /** Widgets of each dashboard in the template. */
+  readonly dashboardWidgets: number[];
 }
 
 export interface Measurement {
@@ -78,17 +81,21 @@ export function assemblyTemplates(dir: string): TemplateSize[] {
   const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.template.json')).sort();
   return files.map((file) => {
     const template = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    return { file, resources: Object.keys(template.Resources ?? {}).length, bytes: Buffer.byteLength(JSON.stringify(template)) };
+    const resources = Object.values<any>(template.Resources ?? {});
+    const dashboardWidgets = resources.filter((r) => r?.Type === 'AWS::CloudWatch::Dashboard')
+      .map((r) => parseDashboardBody(r.Properties?.DashboardBody)?.widgets?.length ?? 0);
+    return { file, resources: resources.length, bytes: Buffer.byteLength(JSON.stringify(template)), dashboardWidgets };
   });
 }
 
 const int = (x: number): string => x.toLocaleString('en-US');
 
-/** Templates at or past CloudFormation's limits, as `file: what` lines. */
+/** Templates at or past CloudFormation's limits, and dashboards past CloudWatch's, as `file: what` lines. */
 export function overLimits(templates: TemplateSize[]): string[] {
   return templates.flatMap((t) => [
     ...(t.resources >= Limits.CFN_RESOURCES_PER_STACK ? [`${t.file}: ${t.resources} resources (limit ${Limits.CFN_RESOURCES_PER_STACK})`] : []),
     ...(t.bytes >= Limits.CFN_TEMPLATE_BYTES ? [`${t.file}: ${int(t.bytes)} bytes (limit ${int(Limits.CFN_TEMPLATE_BYTES)})`] : []),
+    ...t.dashboardWidgets.filter((w) => w > Limits.DASHBOARD_WIDGETS).map((w) => `${t.file}: a dashboard of ${w} widgets (limit ${Limits.DASHBOARD_WIDGETS})`),
   ]);
 }
 

@@ -72,7 +72,8 @@ const DEFINITIONS = {
   perExtraService: '(added(N) - added(first N)) / (N - first N)',
   perService: 'added(N) / N',
   ratio: 'cdk-opex / peer, of what each adds per service',
-  limits: `a template at or past ${Limits.CFN_RESOURCES_PER_STACK} resources or ${Limits.CFN_TEMPLATE_BYTES} bytes is flagged, not failed`,
+  limits: `a template at or past ${Limits.CFN_RESOURCES_PER_STACK} resources or ${Limits.CFN_TEMPLATE_BYTES} bytes, or a dashboard of more than `
+    + `${Limits.DASHBOARD_WIDGETS} widgets, is flagged, not failed`,
 };
 
 function main(): void {
@@ -101,7 +102,7 @@ function main(): void {
       machine,
       seconds,
       definitions: DEFINITIONS,
-      limits: { resources: Limits.CFN_RESOURCES_PER_STACK, templateBytes: Limits.CFN_TEMPLATE_BYTES },
+      limits: { resources: Limits.CFN_RESOURCES_PER_STACK, templateBytes: Limits.CFN_TEMPLATE_BYTES, dashboardWidgets: Limits.DASHBOARD_WIDGETS },
       rows: result,
     }, undefined, 2) + '\n');
   }

@@ -9,11 +9,13 @@ const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 /** Numbers right-aligned; a last column of limits left. */
 const rule = (columns: number, limitsLast = true): string => line([...Array(columns - 1).fill('---:'), limitsLast ? ':---' : '---:']);
 
-/** What is at or past a limit, shortly: `2 tpl ≥ 500 res, 1 tpl ≥ 1 MB`. */
+/** What is at or past a limit, shortly: `2 tpl ≥ 500 res, 1 tpl ≥ 1 MB, 1 dashboard > 500 widgets`. */
 function limitsCell(f: Figures): string {
   const res = f.templates.filter((t) => t.resources >= Limits.CFN_RESOURCES_PER_STACK).length;
   const mb = f.templates.filter((t) => t.bytes >= Limits.CFN_TEMPLATE_BYTES).length;
-  return [res ? `${res} tpl ≥ 500 res` : '', mb ? `${mb} tpl ≥ 1 MB` : ''].filter(Boolean).join(', ') || 'ok';
+  const dash = f.templates.flatMap((t) => t.dashboardWidgets).filter((w) => w > Limits.DASHBOARD_WIDGETS).length;
+  return [res ? `${res} tpl ≥ 500 res` : '', mb ? `${mb} tpl ≥ 1 MB` : '', dash ? `${dash} dashboard > 500 widgets` : '']
+    .filter(Boolean).join(', ') || 'ok';
 }
 
 function totals(label: string, f: Figures, checks: string, report: string): string {
