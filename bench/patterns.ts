@@ -15,7 +15,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import { OperationalApi, OperationalFargateService, OperationalFunction, OperationalQueueWorker, OperationsLog } from '../src';
+import {
+  OperationalApi, OperationalFargateService, OperationalFunction, OperationalQueueWorker, OperationsHub, OperationsLog, ServicePlacement,
+} from '../src';
 
 /** `plain`: the user's resources only; `opex`: wrapped in the cdk-opex pattern; `peer`: monitored by the peer instead. */
 export type Variant = 'plain' | 'opex' | 'peer';
@@ -97,6 +99,16 @@ export const PATTERNS: BenchPattern[] = [
           addThrottlesCountAlarm: { Critical: { maxErrorCount: 1 } },
         });
       }
+    },
+  },
+  {
+    name: 'function-nested',
+    description: 'a lambda.Function in an OperationalFunction, in a stack whose hub puts every service in nested stacks of 25 (ServicePlacement.nestedStacks())',
+    build: (stack, i, variant) => {
+      const fn = versionedFunction(stack, `Fn${i}`);
+      if (variant !== 'opex') return;
+      if (i === 0) new OperationsHub(stack, 'CdkOpexOperations', { placement: ServicePlacement.nestedStacks() });
+      new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn });
     },
   },
   {
