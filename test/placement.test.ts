@@ -4,7 +4,7 @@ import { CfnResource, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  AlarmPolicy, Limits, OperationalFunction, OperationsHub, PlacementMode, ServicePlacement,
+  AlarmPolicy, Limits, OperationalFunction, OperationalQueueWorker, OperationsHub, PlacementMode, ServicePlacement,
 } from '../src';
 import { OperationalReadiness } from '../src/report';
 import { stackIn, strictAppInTempDir } from './report/support';
@@ -137,20 +137,29 @@ describe('auto placement', () => {
     expect(stack.node.findAll().filter((c) => c instanceof Stack && c !== stack)).toHaveLength(0);
   });
 
-  test('services that come after the stack is nearly full go into a nested stack; the stack stays under 500', () => {
+  test('services that do not fit in the stack go into a nested stack; the stack stays under 500', () => {
     const { app, outdir } = strictAppInTempDir();
     const stack = stackIn(app, 'Busy');
-    userResources(stack, 430);
-    const svc = Array.from({ length: 5 }, (_, i) => new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: plainFunction(stack, `Fn${i}`) }));
+    userResources(stack, 431);
+    const fns = Array.from({ length: 5 }, (_, i) => plainFunction(stack, `Fn${i}`));
+    const svc = fns.map((fn, i) => new OperationalFunction(stack, `Svc${i}`, { lambdaFunction: fn }));
     const hub = OperationsHub.of(stack);
-    // 430 of the user's, the hub's shared resources and 3 services (with their functions) fit under 490; the 4th would not.
-    const placed = svc.map((s) => Stack.of(s) !== stack);
-    expect(placed).toEqual([false, false, false, true, true]);
+    // 441 of the user's; the first service brings the hub's 29 and each its 7 and its function's version:
+    // 478, 486, 494; the 4th would make 502, past 500, so it and the 5th go into a nested stack.
+    expect(svc.map((s) => Stack.of(s) !== stack)).toEqual([false, false, false, true, true]);
     expect(hub.nestedStacks).toHaveLength(1);
     app.synth();
-    const t = templatesOf(outdir);
-    for (const [, { json }] of t) expect(Object.keys(json.Resources).length).toBeLessThan(Limits.CFN_RESOURCES_PER_STACK);
+    for (const [, { json }] of templatesOf(outdir)) expect(Object.keys(json.Resources).length).toBeLessThan(Limits.CFN_RESOURCES_PER_STACK);
     expect(reportFromAssembly(outdir).stacks[0].services.map((s) => s.name).sort()).toEqual(['Svc0', 'Svc1', 'Svc2', 'Svc3', 'Svc4']);
+  });
+
+  test('a queue worker is never placed: its queue is read by the user\'s function, so it stays in the stack', () => {
+    const stack = strictStack('Workers');
+    new OperationsHub(stack, 'CdkOpexOperations', { placement: ServicePlacement.nestedStacks() });
+    const worker = new OperationalQueueWorker(stack, 'Orders', { lambdaFunction: plainFunction(stack, 'OrdersFn') });
+    const fn = new OperationalFunction(stack, 'Api', { lambdaFunction: plainFunction(stack, 'ApiFn') });
+    expect(Stack.of(worker)).toBe(stack);
+    expect(Stack.of(fn)).not.toBe(stack);
   });
 
   test('a stack whose own resources come after its services and pass 500 fails at synth, naming nestedStacks()', () => {

@@ -1,6 +1,7 @@
 import { Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { acknowledgeLikeRole } from './nag';
 
 /**
  * Resources per merged statement. CDK estimates an unresolved ARN at 150 characters
@@ -38,10 +39,14 @@ export function grantsFrom(stack: Stack | undefined): () => void {
 function policyIn(stack: Stack, role: iam.IRole): iam.ManagedPolicy {
   const id = `Grants${Names.uniqueId(role)}`;
   const existing = stack.node.tryFindChild(id) as iam.ManagedPolicy | undefined;
-  return existing ?? new iam.ManagedPolicy(stack, id, {
+  if (existing) return existing;
+  const policy = new iam.ManagedPolicy(stack, id, {
     description: `What this nested stack's services need of the shared role ${role.node.path}`,
     roles: [role],
   });
+  // The role's reasons for its wildcard resources hold for the same grants here.
+  acknowledgeLikeRole(policy, role);
+  return policy;
 }
 
 /**

@@ -9,10 +9,35 @@ import { nagText } from './cfn-values';
  * between stacks are settled, so it is computed when the tree is validated.
  */
 export function acknowledgeWildcardResource(role: IConstruct, resource: string, reason: string): void {
-  role.node.addValidation({
+  wildcards.set(role, [...(wildcards.get(role) ?? []), { resource, reason }]);
+  acknowledgeIn(role, resource, reason);
+}
+
+/** Wildcard resources acknowledged on each role, for the policies that hold its grants elsewhere. */
+const wildcards = new WeakMap<IConstruct, Array<{ readonly resource: string; readonly reason: string }>>();
+
+function acknowledgeIn(scope: IConstruct, resource: string, reason: string): void {
+  scope.node.addValidation({
     validate: () => {
-      const finding = nagText(Stack.of(role).resolve(resource));
-      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+      const finding = nagText(Stack.of(scope).resolve(resource));
+      Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+      return [];
+    },
+  });
+}
+
+/**
+ * Acknowledges on `policy` (a managed policy of a nested stack holding some of `role`'s
+ * grants) every wildcard resource acknowledged on `role`, with the same reason, as the
+ * policy's stack names it. Read at validation, so later acknowledgements count too.
+ */
+export function acknowledgeLikeRole(policy: IConstruct, role: IConstruct): void {
+  policy.node.addValidation({
+    validate: () => {
+      for (const { resource, reason } of wildcards.get(role) ?? []) {
+        const finding = nagText(Stack.of(policy).resolve(resource));
+        Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+      }
       return [];
     },
   });

@@ -73,11 +73,13 @@ export class OperationsHub extends Construct {
   /**
    * Where a service asked for as `new X(scope, id)` is built, by the placement of its
    * stack's hub: `scope` itself, or a nested stack of the stack with an id unique in it.
+   * A service whose kind is not `placeable` stays where asked.
    * A stack with no hub yet keeps the service where asked while the default placement
    * would, so the hub is made after the first service, as it always was.
    * @internal
    */
-  public static _place(scope: Construct, id: string): [Construct, string] {
+  public static _place(scope: Construct, id: string, placeable: boolean): [Construct, string] {
+    if (!placeable) return [scope, id];
     const stack = operationsStack(scope);
     const existing = stack.node.children.find((c): c is OperationsHub => c instanceof OperationsHub);
     if (!existing && Stack.of(scope) === stack && autoKeepsInStack(stack)) return [scope, id];

@@ -31,10 +31,10 @@ export enum PlacementMode {
 export class ServicePlacement {
   /**
    * The default. Each service goes into the stack while the stack, counted when the
-   * service is created, has room for it (keeping 10 resources for nested stacks); from the
-   * first one that does not fit, every further service goes into a nested stack. A stack
-   * that fits keeps every service where it is. Resources you add after your services
-   * still count: if the stack passes 500 at synth, the error names `nestedStacks()`.
+   * service is created, has room for its 7 or more resources; from the first one that
+   * would not fit, every further service goes into a nested stack. A stack that fits
+   * keeps every service where it is. Resources you add after your services still count:
+   * if the stack passes 500 at synth, the error names `nestedStacks()`.
    */
   public static auto(options: NestedPlacementOptions = {}): ServicePlacement {
     return new ServicePlacement(PlacementMode.AUTO, options);

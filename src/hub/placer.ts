@@ -9,8 +9,6 @@ import { integerInRange, invalidProp } from '../core/validate';
 const AUTO_SERVICE_RESOURCES = 7;
 /** The context key aws-cdk-lib reads its stack resource limit from. */
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
-/** Room `auto` keeps in the parent for the nested stacks it may add, one resource each. */
-const AUTO_NESTED_STACK_ROOM = 10;
 
 /** The nested stacks of one stack's placed services, and the decision for each new service. */
 export class Placer {
@@ -91,9 +89,13 @@ export class Placer {
   }
 }
 
-/** Whether the default placement keeps a new service in `stack`: it has room for one more (and for nested stacks). */
+/**
+ * Whether the default placement keeps a new service in `stack`: whether it has room for
+ * one more. A service it does not keep could not be in the stack anyway, so a stack that
+ * fits never has a service placed elsewhere.
+ */
 export function autoKeepsInStack(stack: Stack): boolean {
-  return resourcesIn(stack) + AUTO_SERVICE_RESOURCES <= Limits.CFN_RESOURCES_PER_STACK - AUTO_NESTED_STACK_ROOM;
+  return resourcesIn(stack) + AUTO_SERVICE_RESOURCES <= Limits.CFN_RESOURCES_PER_STACK;
 }
 
 /** Resources of `stack` itself (not of its nested stacks). */

@@ -81,7 +81,7 @@ export class OperationalService extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationalServiceProps) {
     // Built where the stack's placement puts it: here, or in a nested stack once the stack would not fit.
-    super(...OperationsHub._place(scope, id));
+    super(...OperationsHub._place(scope, id, props.kind.placeable === true));
     if (this.node.scope !== scope) recordRequestedScope(this, scope);
     const placedIn = Stack.of(this);
     const endGrants = grantsFrom(isServicesStack(placedIn) ? placedIn : undefined);

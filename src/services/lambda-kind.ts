@@ -33,6 +33,7 @@ export class LambdaServiceKind implements IServiceKind {
   public readonly metricResolution = LAMBDA_METRIC_RESOLUTION;
   public readonly resourceDimensions = ['FunctionName', 'Resource'];
   public readonly rolloutMechanism = 'codedeploy-lambda';
+  public readonly placeable = true;
   public readonly faults = faultActionIds(LAMBDA_KIND);
   private fn?: lambda.Function;
   private aliasName = 'live';

@@ -135,6 +135,15 @@ export interface IServiceKind {
    * @default - none
    */
   readonly backendHealthAlarms?: cloudwatch.IAlarm[];
+  /**
+   * Whether the service's operations resources may go into a nested stack of its stack
+   * (`ServicePlacement`). Only for a kind whose resources the user's own refer to at most
+   * one way: a nested stack that refers to the user's resources while they refer back
+   * makes a cycle CloudFormation cannot deploy (a queue worker's queue, read by the user's
+   * function; an API whose stage depends on its backends' aliases). The Lambda kind is.
+   * @default false
+   */
+  readonly placeable?: boolean;
 
   /** Checks the kind's own props before anything is created; errors name `service`'s path. */
   validate(service: Construct): void;
