@@ -278,6 +278,18 @@ export function lambdaLogGroupName(fn: lambda.Function): string {
   return config?.logGroup ?? `/aws/lambda/${fn.functionName}`;
 }
 
+/** The function each alias names, resolved once: every service looks through the stack's aliases. */
+const aliasFunctions = new WeakMap<lambda.CfnAlias, string>();
+
+function aliasFunctionRef(stack: Stack, alias: lambda.CfnAlias): string {
+  let ref = aliasFunctions.get(alias);
+  if (ref === undefined) {
+    ref = JSON.stringify(stack.resolve(alias.functionName));
+    aliasFunctions.set(alias, ref);
+  }
+  return ref;
+}
+
 /** Functions an OperationalFunction already operates, with its path. */
 const operatedFunctions = new WeakMap<lambda.Function, string>();
 
@@ -293,7 +305,7 @@ export function claimFunction(scope: IConstruct, fn: lambda.Function, aliasName:
   const stack = Stack.of(fn);
   const functionRef = JSON.stringify(stack.resolve(fn.functionName));
   const existing = stack.node.findAll().find((c): c is lambda.CfnAlias => c instanceof lambda.CfnAlias
-    && c.name === aliasName && JSON.stringify(stack.resolve(c.functionName)) === functionRef);
+    && c.name === aliasName && aliasFunctionRef(stack, c) === functionRef);
   if (existing) {
     invalidProp(scope, 'aliasName', `${fn.node.path} already has an alias named '${aliasName}' (${existing.node.path}); `
       + 'Lambda rejects a second alias of the same name at deploy time. Pass another aliasName, or remove the existing alias');
