@@ -66,7 +66,7 @@ export class Placer {
         ? 'your own resources alone pass it: split the stack'
         : 'create the stack\'s hub with `placement: ServicePlacement.nestedStacks()` before its first service, '
           + '`new OperationsHub(stack, \'CdkOpexOperations\', { placement: ServicePlacement.nestedStacks() })`, '
-          + 'to put every service\'s operations resources in nested stacks';
+          + 'to put every OperationalFunction\'s operations resources in nested stacks (other kinds stay in the stack)';
       errors.push(`${this.root.node.path} has ${rootCount} resources, past CloudFormation's ${limit}; ${hint}`);
     }
     // Each nested stack attaches one managed policy to each shared role it uses.
