@@ -2,7 +2,7 @@ import { AlarmFact, indexAlarms, outageDetection } from './alarms';
 import { DeploymentFact, deploymentOf } from './deployments';
 import { namesResource, SERVICE_TYPES } from './identities';
 import { RunbookStartFact, runbookStarts, selectsAlarm } from './responses';
-import { asList, cfnText, CfnResourceJson, literalString, referencedId, referencedIds, Resources } from './template';
+import { asList, cfnText, CfnResourceJson, literalString, referencedId, referencedIds, Resources, resourcesOfType } from './template';
 
 /**
  * One template's resources with the relations between them computed once: the alarms on a
@@ -65,6 +65,7 @@ export class StackModel {
 
   /** Logical ids of the resources of the given types, in template order. */
   public idsOfType(...types: string[]): string[] {
+    if (types.length === 1) return resourcesOfType(this.resources, types[0]).map(([id]) => id);
     return Object.keys(this.resources).filter((id) => types.includes(this.resources[id].Type));
   }
 

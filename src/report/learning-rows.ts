@@ -1,5 +1,5 @@
 import { incidentTimelineRules } from '../model/incidents';
-import { CfnResourceJson } from '../model/template';
+import { CfnResourceJson, resourcesOfType } from '../model/template';
 
 /** A row's decision, as well-architected.ts takes it. */
 export interface LearningDecision {
@@ -31,8 +31,8 @@ export function investigationPlaybooks(f: LearningFacts): LearningDecision {
 
 /** OPS09-BP01: operations metrics (deployments, change failure rate, pages, time to restore) from the stack's operations log. */
 export function operationsMetrics(resources: Record<string, CfnResourceJson>): LearningDecision {
-  const filters = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Logs::MetricFilter'
-    && (r.Properties?.MetricTransformations ?? []).some((m: any) => String(m?.MetricNamespace ?? '').startsWith(OPERATIONS_NAMESPACE)))
+  const filters = resourcesOfType(resources, 'AWS::Logs::MetricFilter').filter(([, r]) =>
+    (r.Properties?.MetricTransformations ?? []).some((m: any) => String(m?.MetricNamespace ?? '').startsWith(OPERATIONS_NAMESPACE)))
     .map(([id]) => id);
   if (filters.length) {
     return decision('met', filters, `${filters.length} metric filter(s) count deployments, failures, pages, recoveries and runbook runs from the operations log`);

@@ -2,7 +2,7 @@ import { investigationPlaybooks, operationsMetrics, postIncidentAnalysis } from 
 import { ReadinessDeployment, ReadinessRunbook, WellArchitectedRow } from './model';
 import { AlarmFact } from '../model/alarms';
 import { experimentRuns } from '../model/game-days';
-import { CfnResourceJson, cfnText, referencedIds } from '../model/template';
+import { CfnResourceJson, cfnText, referencedIds, resourcesOfType } from '../model/template';
 
 /** Status values of a Well-Architected row. */
 export const MET = 'met';
@@ -95,7 +95,7 @@ function logGroupOf(resources: Record<string, CfnResourceJson>, f: ServiceFacts)
     const ref = [...referencedIds(props.LoggingConfig?.LogGroup)].find((id) => resources[id]?.Type === 'AWS::Logs::LogGroup');
     if (ref) return retentionOf(ref);
     const defaultName = `/aws/lambda/<${f.id}>`;
-    for (const [id, r] of Object.entries(resources)) {
+    for (const [id, r] of [...resourcesOfType(resources, 'AWS::Logs::LogGroup'), ...resourcesOfType(resources, 'Custom::LogRetention')]) {
       if (r.Type === 'AWS::Logs::LogGroup' && cfnText(r.Properties?.LogGroupName) === defaultName) return retentionOf(id);
       if (r.Type === 'Custom::LogRetention' && cfnText(r.Properties?.LogGroupName) === defaultName) {
         return { id, retentionDays: r.Properties?.RetentionInDays === undefined ? undefined : Number(r.Properties.RetentionInDays) };
