@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  AlarmPolicy, Limits, OperationalFunction, OperationalQueueWorker, OperationsHub, PlacementMode, ServicePlacement,
+  AlarmPolicy, GameDay, GameDayFault, Limits, OperationalFunction, OperationalQueueWorker, OperationsHub, OperationsLog, PlacementMode,
+  ServiceDependency, ServicePlacement,
 } from '../src';
 import { OperationalReadiness } from '../src/report';
 import { stackIn, strictAppInTempDir } from './report/support';
@@ -184,14 +187,41 @@ describe('a placed service behaves as if it were where it was written', () => {
   new OperationsHub(stack, 'CdkOpexOperations', { placement: ServicePlacement.nestedStacks({ servicesPerStack: 2 }) });
   const team = new Construct(stack, 'Checkout');
   AlarmPolicy.set(team, new AlarmPolicy({ evaluationPeriods: 5, datapointsToAlarm: 4 }));
-  const api = new OperationalFunction(team, 'Api', { lambdaFunction: plainFunction(team, 'ApiFn'), serviceName: 'checkout-api' });
+  OperationsLog.enable(stack, { createAccess: true });
+  const table = new dynamodb.Table(stack, 'Orders', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  });
+  const api = new OperationalFunction(team, 'Api', {
+    lambdaFunction: plainFunction(team, 'ApiFn'), serviceName: 'checkout-api', slo: { target: 99.9 }, dependencies: [ServiceDependency.dynamoDbTable(table)],
+  });
   const worker = new OperationalFunction(team, 'Worker', { lambdaFunction: plainFunction(team, 'WorkerFn'), serviceName: 'checkout-worker' });
   const other = new OperationalFunction(stack, 'Api', { lambdaFunction: plainFunction(stack, 'OtherFn'), serviceName: 'other-api' });
+
+  test('a service with game days stays in the stack, and a GameDay cannot be given to a placed service', () => {
+    const drilled = new OperationalFunction(stack, 'Drilled', {
+      lambdaFunction: plainFunction(stack, 'DrilledFn'),
+      gameDays: { scenarios: [{ name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR, percentage: 5 }], installLambdaExtension: true },
+    });
+    expect(Stack.of(drilled)).toBe(stack);
+    expect(() => new GameDay(stack, 'LateGameDay', { service: other, scenarios: [{ name: 'errors', fault: GameDayFault.LAMBDA_INVOCATION_ERROR }] }))
+      .toThrow(/was placed in a nested stack \(ServicePlacement\); give it its game days with the pattern's `gameDays` option/);
+  });
 
   test('its id keeps the path it was written at, so equal ids under different scopes stay apart', () => {
     expect(api.node.path).toBe('Placed/CdkOpexServices1/Checkout-Api');
     expect(worker.node.path).toBe('Placed/CdkOpexServices1/Checkout-Worker');
     expect(other.node.path).toBe('Placed/CdkOpexServices2/Api');
+  });
+
+  test('the operations row is on a dashboard of the stack itself, not on the nested stacks\' (each would read the others)', () => {
+    const t = Template.fromStack(stack).toJSON();
+    const bodies = ofType(t, 'AWS::CloudWatch::Dashboard').map(([, d]) => JSON.stringify(d.Properties.DashboardBody));
+    expect(bodies.some((b) => b.includes('Operations health'))).toBe(true);
+    for (const nested of OperationsHub.of(stack).nestedStacks) {
+      const nestedBodies = ofType(Template.fromStack(nested).toJSON(), 'AWS::CloudWatch::Dashboard').map(([, d]) => JSON.stringify(d.Properties.DashboardBody));
+      expect(nestedBodies.length).toBeGreaterThan(0);
+      expect(nestedBodies.some((b) => b.includes('Operations health'))).toBe(false);
+    }
   });
 
   test('the alarm policy set on its scope applies', () => {

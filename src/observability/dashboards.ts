@@ -124,16 +124,26 @@ export class OperationsDashboards {
     return this._operationsRow;
   }
 
-  /** Shows `row` after the summary of every dashboard, present and future. */
+  /**
+   * Shows `row` after the summary of every dashboard of the hub's own stack, present and
+   * future. Dashboards of nested stacks do not show it: the row reads every service of the
+   * stack, and a nested stack reading its siblings would make a cycle between them.
+   */
   public setOperationsRow(row: OperationsRowSource): void {
     if (this._operationsRow) invalidProp(this.scope, 'operationsRow', 'the dashboards have an operations row already');
-    for (const page of this.pages) {
+    for (const page of this.pages.filter((p) => p.container === this.scope)) {
       if (page.widgets + row.widgetCount > Limits.DASHBOARD_WIDGETS) {
         invalidProp(this.scope, 'operationsRow', `${page.dashboard.node.path} has no room for ${row.widgetCount} more widgets (limit ${Limits.DASHBOARD_WIDGETS})`);
       }
       page.widgets += row.widgetCount;
     }
     this._operationsRow = row;
+    this.keepRowInStack();
+  }
+
+  /** With an operations row and only nested stacks' dashboards, the stack gets one dashboard of its own to show it. */
+  private keepRowInStack(): void {
+    if (this._operationsRow && this.pages.length > 0 && !this.pages.some((p) => p.container === this.scope)) this.newPage(this.scope);
   }
 
   private newPage(container: Construct): Page {
@@ -149,9 +159,11 @@ export class OperationsDashboards {
         + 'traffic, errors, latency and saturation, with links to each service\'s runbook and deployments.',
     }), summary);
     summary.alarms.push(...this.pinned);
-    dashboard.addWidgets(new DeferredRow(this));
-    const page = { dashboard, container, summary, widgets: SUMMARY_WIDGETS + (this._operationsRow?.widgetCount ?? 0) };
+    const inStack = container === this.scope;
+    if (inStack) dashboard.addWidgets(new DeferredRow(this));
+    const page = { dashboard, container, summary, widgets: SUMMARY_WIDGETS + (inStack ? this._operationsRow?.widgetCount ?? 0 : 0) };
     this.pages.push(page);
+    if (!inStack) this.keepRowInStack();
     return page;
   }
 }

@@ -81,7 +81,9 @@ export class OperationalService extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationalServiceProps) {
     // Built where the stack's placement puts it: here, or in a nested stack once the stack would not fit.
-    super(...OperationsHub._place(scope, id, props.kind.placeable === true));
+    // A service with game days stays in the stack too: its game day changes the user's function (the FIS extension), and
+    // the Control Tower validator fails on a nested log group encrypted with the parent's key.
+    super(...OperationsHub._place(scope, id, props.kind.placeable === true && props.gameDays === undefined));
     if (this.node.scope !== scope) recordRequestedScope(this, scope);
     const placedIn = Stack.of(this);
     const endGrants = grantsFrom(isServicesStack(placedIn) ? placedIn : undefined);

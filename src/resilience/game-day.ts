@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as fis from 'aws-cdk-lib/aws-fis';
@@ -255,6 +255,11 @@ export class GameDay extends Construct {
 function serviceRecord(scope: IConstruct, service: OperationalService): ServiceRecord {
   const record = service.hub.services.find((s) => s.scope === service);
   if (!record || operationsStack(scope) !== operationsStack(service)) invalidProp(scope, 'service', 'the service must be an OperationalService of this stack');
+  // A game day and its service refer to each other (its guard reads the service's alarms, the service's dashboard shows its results).
+  if (Stack.of(scope) !== Stack.of(service)) {
+    invalidProp(scope, 'service', `${service.node.path} was placed in a nested stack (ServicePlacement); give it its game days with the `
+      + 'pattern\'s `gameDays` option, which keeps the service in the stack');
+  }
   return record;
 }
 

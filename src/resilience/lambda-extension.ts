@@ -1,10 +1,11 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcardResource } from '../core/nag';
+import { operationsStack } from '../core/operations-stack';
 import { invalidProp } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 
@@ -86,7 +87,8 @@ export function installFisExtension(scope: Construct, prop: string, fn: lambda.I
   const architecture = fn.architecture.name;
   const parameter = FIS_EXTENSION_PARAMETERS[architecture];
   if (!parameter) invalidProp(scope, prop, `the FIS extension has no layer for architecture '${architecture}'`);
-  const layerArn = ssm.StringParameter.valueForStringParameter(Stack.of(scope), parameter);
+  // Read in the stack the user's function is in (a placed service's nested stack would make a cycle with it).
+  const layerArn = ssm.StringParameter.valueForStringParameter(operationsStack(scope), parameter);
   fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(scope, 'FisExtensionLayer', layerArn));
   fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', configurationLocation(bucket));
   fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', FIS_EXEC_WRAPPER);
