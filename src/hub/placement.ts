@@ -4,7 +4,7 @@ export interface NestedPlacementOptions {
    * Services whose operations resources share one nested stack. A default Lambda service
    * adds 7 resources and about 4 CloudFormation parameters to its nested stack, so 25 keep
    * each nested stack near 180 resources and 110 parameters, well under CloudFormation's
-   * 500 and 200; lower it for services with game days or many dependencies.
+   * 500 and 200; lower it for services with many dependencies (each adds 5 alarms).
    * @default 25
    */
   readonly servicesPerStack?: number;
