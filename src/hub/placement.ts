@@ -2,8 +2,8 @@
 export interface NestedPlacementOptions {
   /**
    * Services whose operations resources share one nested stack. A default Lambda service
-   * adds 7 resources and about 4 CloudFormation parameters to its nested stack, so 25 keep
-   * each nested stack near 180 resources and 110 parameters, well under CloudFormation's
+   * adds 7 resources and about 3.5 CloudFormation parameters to its nested stack, so 25 keep
+   * each nested stack near 180 resources and 90 parameters, well under CloudFormation's
    * 500 and 200; lower it for services with many dependencies (each adds 5 alarms).
    * @default 25
    */
