@@ -59,6 +59,35 @@ export function namesResource(resources: Resources, id: string, dimensions: Reco
   return identity !== undefined && identity(resources, id, dimensions);
 }
 
+/** The property holding the literal name each kind's {@link IDENTITIES} entry compares a dimension with. */
+const NAME_PROPERTIES = ['FunctionName', 'QueueName', 'TableName', 'ServiceName'];
+
+/**
+ * Every value a metric dimension must hold (a logical id it references, or a literal
+ * string) for {@link namesResource} to find the resource `id` in it: its own logical id
+ * and literal name, its target groups' ids and ARN tails (ECS), its API's id and name
+ * (stages). A superset, kept in step with `IDENTITIES`: it only lets the model look up
+ * the alarms worth asking {@link namesResource} about, instead of asking about every alarm.
+ */
+export function identityKeys(resources: Resources, id: string): string[] {
+  const props = resources[id]?.Properties ?? {};
+  const keys = [id, ...NAME_PROPERTIES.map((name) => literalString(props[name])).filter((n): n is string => n !== undefined)];
+  for (const arn of targetGroupsOf(resources, id)) {
+    const group = referencedId(arn);
+    if (group) keys.push(group);
+    if (typeof arn === 'string') arn.split(':').forEach((_, i, parts) => keys.push(parts.slice(i).join(':')));
+  }
+  for (const api of [props.RestApiId, props.ApiId]) {
+    if (typeof api === 'string') keys.push(api);
+    for (const apiId of referencedIds(api)) {
+      keys.push(apiId);
+      const name = literalString(resources[apiId]?.Properties?.Name);
+      if (name !== undefined) keys.push(name);
+    }
+  }
+  return keys;
+}
+
 /** Target group ARNs an ECS service's load balancers send traffic to. */
 export function targetGroupsOf(resources: Resources, serviceId: string): unknown[] {
   return asList(resources[serviceId]?.Properties?.LoadBalancers).map((lb) => lb?.TargetGroupArn).filter((arn) => arn !== undefined);
@@ -69,11 +98,34 @@ export function targetGroupsOf(resources: Resources, serviceId: string): unknown
  * of its aliases): with their dead-letter queues, they are part of a queue worker.
  */
 export function queuesConsumedBy(resources: Resources, functionId: string): string[] {
-  const aliases = resourcesOfType(resources, 'AWS::Lambda::Alias')
-    .filter(([, r]) => referencedIds(r.Properties?.FunctionName).has(functionId)).map(([id]) => id);
-  const invoked = new Set([functionId, ...aliases]);
-  return resourcesOfType(resources, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r)
-    .filter((r) => [...referencedIds(r.Properties?.FunctionName)].some((id) => invoked.has(id)))
-    .map((r) => referencedId(r.Properties?.EventSourceArn))
-    .filter((id): id is string => id !== undefined && resources[id]?.Type === 'AWS::SQS::Queue');
+  const { aliases, queuesOf } = consumers(resources);
+  const mappings = new Set([functionId, ...aliases.get(functionId) ?? []].flatMap((invoked) => queuesOf.get(invoked) ?? []));
+  return [...mappings].sort((a, b) => a.at - b.at).map((m) => m.queue).filter((id) => resources[id]?.Type === 'AWS::SQS::Queue');
+}
+
+/** A template's aliases by function and event sources by the function or alias they invoke, indexed once per template. */
+interface Consumers {
+  readonly aliases: Map<string, string[]>;
+  /** Event source mappings (their place among the template's mappings, and their source) by the function or alias they invoke. */
+  readonly queuesOf: Map<string, Array<{ readonly at: number; readonly queue: string }>>;
+}
+const consumersOf = new WeakMap<Resources, Consumers>();
+
+function consumers(resources: Resources): Consumers {
+  let found = consumersOf.get(resources);
+  if (!found) {
+    found = { aliases: new Map(), queuesOf: new Map() };
+    const add = <V>(map: Map<string, V[]>, key: string, value: V) => map.set(key, [...map.get(key) ?? [], value]);
+    for (const [id, r] of resourcesOfType(resources, 'AWS::Lambda::Alias')) {
+      for (const fn of referencedIds(r.Properties?.FunctionName)) add(found.aliases, fn, id);
+    }
+    resourcesOfType(resources, 'AWS::Lambda::EventSourceMapping').forEach(([, r], at) => {
+      const queue = referencedId(r.Properties?.EventSourceArn);
+      if (queue === undefined) return;
+      const mapping = { at, queue };
+      for (const invoked of referencedIds(r.Properties?.FunctionName)) add(found!.queuesOf, invoked, mapping);
+    });
+    consumersOf.set(resources, found);
+  }
+  return found;
 }

@@ -1,6 +1,6 @@
 import { AlarmFact, indexAlarms, outageDetection } from './alarms';
 import { DeploymentFact, deploymentOf } from './deployments';
-import { namesResource, SERVICE_TYPES } from './identities';
+import { identityKeys, namesResource, SERVICE_TYPES } from './identities';
 import { RunbookStartFact, runbookStarts, selectsAlarm } from './responses';
 import { asList, cfnText, CfnResourceJson, literalString, referencedId, referencedIds, Resources, resourcesOfType } from './template';
 
@@ -31,18 +31,23 @@ export class StackModel {
   private services?: string[];
   private groupTargets?: Map<string, string>;
   private aliases?: Map<string, string[]>;
+  private dimensionValues?: { values: Map<string, string[]>; order: Map<string, number> };
+  private startsByAlarm?: Map<string, RunbookStartFact[]>;
+  private startsByText?: RunbookStartFact[];
+  private startOrder?: Map<RunbookStartFact, number>;
+  private startsByMention?: Map<string, RunbookStartFact[]>;
 
   private constructor(public readonly resources: Resources, public readonly metadata: Record<string, any>) {
     this.alarms = indexAlarms(resources);
     for (const alarm of this.alarms.values()) {
       if (alarm.alarmName) this.alarmsByName.set(alarm.alarmName, alarm.id);
-      for (const child of alarm.children) this.readers.set(child, [...(this.readers.get(child) ?? []), alarm.id]);
+      for (const child of alarm.children) append(this.readers, child, alarm.id);
     }
     for (const [id, r] of Object.entries(resources)) {
       if (r.Type !== 'AWS::CodeDeploy::DeploymentGroup' || r.Properties?.AlarmConfiguration?.Enabled !== true) continue;
       for (const a of asList(r.Properties.AlarmConfiguration.Alarms)) {
         const alarm = this.alarmIdOf(a?.Name);
-        this.watchers.set(alarm, [...(this.watchers.get(alarm) ?? []), id]);
+        append(this.watchers, alarm, id);
       }
     }
     this.runbookStarts = runbookStarts(resources);
@@ -87,11 +92,29 @@ export class StackModel {
   public alarmsOn(resourceId: string): string[] {
     let found = this.onResource.get(resourceId);
     if (!found) {
-      found = [...this.alarms.values()]
-        .filter((a) => a.dimensions.some((d) => namesResource(this.resources, resourceId, d))).map((a) => a.id);
+      const index = this.alarmsByDimensionValue();
+      const candidates = new Set(identityKeys(this.resources, resourceId).flatMap((key) => index.values.get(key) ?? []));
+      found = [...candidates].sort((a, b) => index.order.get(a)! - index.order.get(b)!)
+        .filter((id) => this.alarms.get(id)!.dimensions.some((d) => namesResource(this.resources, resourceId, d)));
       this.onResource.set(resourceId, found);
     }
     return found;
+  }
+
+  /** Alarm ids by every logical id their dimensions reference and every literal string value they hold, and each alarm's place in the template (indexed once). */
+  private alarmsByDimensionValue(): { values: Map<string, string[]>; order: Map<string, number> } {
+    if (!this.dimensionValues) {
+      this.dimensionValues = { values: new Map(), order: new Map([...this.alarms.keys()].map((id, i) => [id, i])) };
+      for (const alarm of this.alarms.values()) {
+        const keys = new Set<string>();
+        for (const value of alarm.dimensions.flatMap((d) => Object.values(d))) {
+          if (typeof value === 'string') keys.add(value);
+          referencedIds(value, keys);
+        }
+        for (const key of keys) append(this.dimensionValues.values, key, alarm.id);
+      }
+    }
+    return this.dimensionValues;
   }
 
   /** Composite alarms whose rule reads `alarmId` directly. */
@@ -147,7 +170,7 @@ export class StackModel {
       this.aliases = new Map();
       for (const [id, r] of Object.entries(this.resources)) {
         if (r.Type !== 'AWS::Lambda::Alias') continue;
-        for (const fn of referencedIds(r.Properties?.FunctionName)) this.aliases.set(fn, [...(this.aliases.get(fn) ?? []), id]);
+        for (const fn of referencedIds(r.Properties?.FunctionName)) append(this.aliases, fn, id);
       }
     }
     return this.aliases.get(functionId) ?? [];
@@ -158,15 +181,48 @@ export class StackModel {
     let found = this.startedBy.get(alarmId);
     if (!found) {
       const alarm = this.alarms.get(alarmId);
-      found = alarm ? this.runbookStarts.filter((s) => s.automatic && selectsAlarm(s, alarm)) : [];
+      found = alarm ? this.startCandidates(alarmId).filter((s) => s.automatic && selectsAlarm(s, alarm)) : [];
       this.startedBy.set(alarmId, found);
     }
     return found;
   }
 
+  /**
+   * The starts that could select `alarmId`, in template order: those whose pattern's
+   * `resources` reference it, and every start that selects by name, ARN or prefix (a
+   * superset of what {@link selectsAlarm} admits, so each alarm is not tried on every rule).
+   */
+  private startCandidates(alarmId: string): RunbookStartFact[] {
+    if (!this.startsByAlarm) {
+      this.startsByAlarm = new Map();
+      this.startsByText = [];
+      for (const start of this.runbookStarts) {
+        const selectors = asList(start.pattern?.resources);
+        const byText = start.pattern?.detail?.alarmName !== undefined
+          || selectors.some((r) => typeof r === 'string' || (typeof r === 'object' && r !== null && 'prefix' in r));
+        if (byText) this.startsByText.push(start);
+        else for (const id of referencedIds(selectors)) append(this.startsByAlarm, id, start);
+      }
+    }
+    const byAlarm = this.startsByAlarm.get(alarmId) ?? [];
+    if (byAlarm.length === 0) return this.startsByText!;
+    return [...new Set([...byAlarm, ...this.startsByText!])].sort((a, b) => this.orderOf(a) - this.orderOf(b));
+  }
+
   /** Rule targets that start a runbook with one of `resourceIds` in their pattern or input. */
   public runbooksNaming(resourceIds: Set<string>): RunbookStartFact[] {
-    return this.runbookStarts.filter((s) => [...s.mentions].some((id) => resourceIds.has(id)));
+    if (!this.startsByMention) {
+      this.startsByMention = new Map();
+      for (const start of this.runbookStarts) for (const id of start.mentions) append(this.startsByMention, id, start);
+    }
+    const found = new Set([...resourceIds].flatMap((id) => this.startsByMention!.get(id) ?? []));
+    return [...found].sort((a, b) => this.orderOf(a) - this.orderOf(b));
+  }
+
+  /** A start's place among the template's starts. */
+  private orderOf(start: RunbookStartFact): number {
+    this.startOrder ??= new Map(this.runbookStarts.map((s, i) => [s, i]));
+    return this.startOrder.get(start)!;
   }
 
   /** Whether the alarm does something when it fires: its own actions, a composite that reads it, or a rollback. */
@@ -212,4 +268,11 @@ export class StackModel {
   public documentLabel(documentId: string): string {
     return literalString(this.resources[documentId]?.Properties?.Name) ?? documentId;
   }
+}
+
+/** Adds `value` to the list `map` holds at `key`. */
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

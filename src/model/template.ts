@@ -23,7 +23,11 @@ export function resourcesOfType(resources: Resources, type: string): Array<[stri
   let index = byType.get(resources);
   if (!index) {
     index = new Map();
-    for (const entry of Object.entries(resources)) index.set(entry[1].Type, [...(index.get(entry[1].Type) ?? []), entry]);
+    for (const entry of Object.entries(resources)) {
+      const ofType = index.get(entry[1].Type);
+      if (ofType) ofType.push(entry);
+      else index.set(entry[1].Type, [entry]);
+    }
     byType.set(resources, index);
   }
   return index.get(type) ?? [];

@@ -1,5 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { namesResource, queuesConsumedBy } from '../../src/model/identities';
+import { incidentTimelineRules } from '../../src/model/incidents';
+import { selectsAlarm } from '../../src/model/responses';
 import { StackModel } from '../../src/model/stack-model';
+import { referencedIds, Resources } from '../../src/model/template';
 import { FIXTURE_STACKS } from '../support/fixture-stacks';
 
 /** Each fixture stack's template, synthesized once for the file, as a model. */
@@ -104,5 +108,129 @@ describe('StackModel', () => {
     });
     expect(['Ticket', 'Told', 'Paged', 'Muted', 'Warned'].map((id) => [id, model.alarms.get(id)!.actions.map((a) => a.effect), model.alarms.get(id)!.pages]))
       .toEqual([['Ticket', ['ticket'], false], ['Told', ['notify'], false], ['Paged', ['page'], true], ['Muted', [], false], ['Warned', ['notify'], false]]);
+  });
+});
+
+/**
+ * The model indexes alarms by their dimension values and runbook starts by the alarms they
+ * reference, so the report and the checks stay linear in the number of services. Each
+ * indexed answer must equal the answer of trying every alarm and every rule, as before.
+ */
+describe('the indexed relations equal a scan of every alarm and rule', () => {
+  const scanAlarmsOn = (model: StackModel, id: string) => [...model.alarms.values()]
+    .filter((a) => a.dimensions.some((d) => namesResource(model.resources, id, d))).map((a) => a.id);
+  const scanStarts = (model: StackModel, alarmId: string) =>
+    model.runbookStarts.filter((s) => s.automatic && selectsAlarm(s, model.alarms.get(alarmId)!));
+  const scanTimelines = (resources: Resources, names: string[]) => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule'
+    && JSON.stringify(r.Properties?.Targets ?? []).includes('automation-definition')
+    && [r.Properties?.EventPattern?.detail?.previousState?.value].flat().includes('ALARM')
+    && [r.Properties?.EventPattern?.detail?.state?.value].flat().includes('OK')
+    && (r.Properties?.EventPattern?.detail?.alarmName === undefined || names.some((n) => [r.Properties.EventPattern.detail.alarmName].flat()
+      .some((m: any) => m === n || (typeof m?.prefix === 'string' && n.startsWith(m.prefix)))))).map(([id]) => id);
+  const scanQueues = (resources: Resources, fn: string) => {
+    const invoked = new Set([fn, ...Object.keys(resources).filter((id) => resources[id].Type === 'AWS::Lambda::Alias'
+      && referencedIds(resources[id].Properties?.FunctionName).has(fn))]);
+    return Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping'
+      && [...referencedIds(r.Properties?.FunctionName)].some((id) => invoked.has(id)))
+      .map((r) => referencedIds(r.Properties?.EventSourceArn).values().next().value)
+      .filter((id): id is string => id !== undefined && resources[id]?.Type === 'AWS::SQS::Queue');
+  };
+
+  const alarm = (name: string, dimensions: Record<string, unknown>) => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: name,
+      Namespace: 'AWS/X',
+      MetricName: 'M',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+    },
+  });
+  const runbookRule = (pattern: Record<string, unknown>) => ({
+    Type: 'AWS::Events::Rule',
+    Properties: { EventPattern: pattern, Targets: [{ Id: 't', Arn: 'arn:aws:ssm:us-east-1:111111111111:automation-definition/Doc:$DEFAULT' }] },
+  });
+  /** Every way a dimension can name a resource and a rule can select an alarm, with decoys that must not match. */
+  const handWritten: Resources = {
+    Named: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'orders' } },
+    Unnamed: { Type: 'AWS::Lambda::Function', Properties: {} },
+    Live: { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { Ref: 'Unnamed' }, Name: 'live' } },
+    Jobs: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } },
+    Other: { Type: 'AWS::SQS::Queue', Properties: {} },
+    FromAlias: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { Ref: 'Live' }, EventSourceArn: { 'Fn::GetAtt': ['Other', 'Arn'] } } },
+    FromFunction: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { Ref: 'Unnamed' }, EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] } } },
+    Web: {
+      Type: 'AWS::ECS::Service',
+      Properties: { LoadBalancers: [{ TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/web/0123' }, { TargetGroupArn: { Ref: 'Tg' } }] },
+    },
+    Tg: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
+    Rest: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'shop' } },
+    Prod: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Rest' }, StageName: 'prod' } },
+    Http: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: 'abc123', StageName: '$default' } },
+    ByLiteralName: alarm('app-orders-errors', { FunctionName: 'orders' }),
+    ByRef: alarm('app-unnamed-errors', { FunctionName: { Ref: 'Unnamed' }, Resource: { 'Fn::Join': ['', [{ Ref: 'Unnamed' }, ':live']] } }),
+    Decoy: alarm('other-orders-errors', { FunctionName: 'orderz' }),
+    QueueByName: alarm('app-jobs-age', { QueueName: 'jobs' }),
+    TgByArn: alarm('app-web-5xx', { TargetGroup: 'targetgroup/web/0123', LoadBalancer: 'app/lb/1' }),
+    TgByRef: alarm('app-web-latency', { TargetGroup: { 'Fn::GetAtt': ['Tg', 'TargetGroupFullName'] } }),
+    RestByName: alarm('app-shop-5xx', { ApiName: 'shop', Stage: 'prod' }),
+    RestOtherStage: alarm('app-shop-beta', { ApiName: 'shop', Stage: 'beta' }),
+    HttpById: alarm('app-http-5xx', { ApiId: 'abc123' }),
+    ByReference: runbookRule({ source: ['aws.cloudwatch'], resources: [{ 'Fn::GetAtt': ['ByRef', 'Arn'] }] }),
+    ByArn: runbookRule({ source: ['aws.cloudwatch'], resources: ['arn:aws:cloudwatch:us-east-1:111111111111:alarm:app-orders-errors'] }),
+    ByArnPrefix: runbookRule({ source: ['aws.cloudwatch'], resources: [{ prefix: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:app-web' }] }),
+    ByName: runbookRule({ source: ['aws.cloudwatch'], detail: { alarmName: ['app-jobs-age', { prefix: 'app-shop' }] } }),
+    Timeline: runbookRule({ detail: { alarmName: [{ prefix: 'app-' }], previousState: { value: ['ALARM'] }, state: { value: ['OK'] } } }),
+    AnyRecovery: runbookRule({ detail: { previousState: { value: 'ALARM' }, state: { value: ['OK'] } } }),
+    NotRecovery: runbookRule({ detail: { alarmName: ['app-orders-errors'], state: { value: ['ALARM'] } } }),
+  };
+  const cases: Array<[string, StackModel]> = [
+    ['hand-written template', StackModel.fromTemplate({ Resources: handWritten })],
+    ...Object.entries(models),
+  ];
+
+  test.each(cases)('%s', (_, model) => {
+    const names = [...model.alarms.values()].map((a) => a.alarmName).filter((n): n is string => n !== undefined);
+    let matches = 0;
+    for (const id of Object.keys(model.resources)) {
+      expect({ id, alarms: model.alarmsOn(id) }).toEqual({ id, alarms: scanAlarmsOn(model, id) });
+      expect({ id, queues: queuesConsumedBy(model.resources, id) }).toEqual({ id, queues: scanQueues(model.resources, id) });
+      matches += model.alarmsOn(id).length;
+    }
+    for (const ids of [...Object.keys(model.resources).map((id) => [id]), Object.keys(model.resources).filter((__, i) => i % 3 === 0)]) {
+      expect({ ids, naming: model.runbooksNaming(new Set(ids)) })
+        .toEqual({ ids, naming: model.runbookStarts.filter((s) => ids.some((id) => s.mentions.has(id))) });
+    }
+    for (const id of model.alarms.keys()) {
+      expect({ id, starts: model.runbooksStartedBy(id) }).toEqual({ id, starts: scanStarts(model, id) });
+      expect({ id, timelines: incidentTimelineRules(model.resources, [model.alarmLabel(id)]) })
+        .toEqual({ id, timelines: scanTimelines(model.resources, [model.alarmLabel(id)]) });
+    }
+    expect(incidentTimelineRules(model.resources, names)).toEqual(scanTimelines(model.resources, names));
+    if (model.alarms.size) expect(matches).toBeGreaterThan(0);
+  });
+
+  test('the hand-written template: every identity and selector finds what it should, and no decoy', () => {
+    const model = cases[0][1];
+    expect(model.alarmsOn('Named')).toEqual(['ByLiteralName']);
+    expect(model.alarmsOn('Unnamed')).toEqual(['ByRef']);
+    expect(model.alarmsOn('Jobs')).toEqual(['QueueByName']);
+    expect(model.alarmsOn('Web')).toEqual(['TgByArn', 'TgByRef']);
+    expect(model.alarmsOn('Prod')).toEqual(['RestByName']);
+    expect(model.alarmsOn('Http')).toEqual(['HttpById']);
+    expect(queuesConsumedBy(model.resources, 'Unnamed')).toEqual(['Other', 'Jobs']);
+    const started = (id: string) => model.runbooksStartedBy(id).map((s) => s.rule);
+    // A rule naming no alarm (AnyRecovery) starts nothing for a given alarm; as a timeline it covers every alarm.
+    expect(started('ByRef')).toEqual(['ByReference', 'Timeline']);
+    expect(started('ByLiteralName')).toEqual(['ByArn', 'Timeline', 'NotRecovery']);
+    expect(started('TgByRef')).toEqual(['ByArnPrefix', 'Timeline']);
+    expect(started('RestOtherStage')).toEqual(['ByName', 'Timeline']);
+    expect(started('Decoy')).toEqual([]);
+    expect(incidentTimelineRules(model.resources, ['other-orders-errors'])).toEqual(['AnyRecovery']);
+    expect(incidentTimelineRules(model.resources, ['app-jobs-age'])).toEqual(['Timeline', 'AnyRecovery']);
   });
 });
