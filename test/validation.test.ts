@@ -92,12 +92,31 @@ describe('invalid input is rejected at synth, naming the prop', () => {
     fn.addAlias('live');
     expect(() => new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn }))
       .toThrow(/Shop\/Checkout: invalid `aliasName`: Shop\/Fn already has an alias named 'live'/);
-    // Another alias name works, and an alias made outside the function is found too.
-    const other = strictStack();
-    const fn2 = plainFunction(other, 'Fn');
-    new lambda.Alias(other, 'Prod', { aliasName: 'prod', version: fn2.currentVersion });
-    expect(() => new OperationalFunction(other, 'Checkout', { lambdaFunction: fn2, aliasName: 'prod' })).toThrow(/invalid `aliasName`/);
-    expect(() => new OperationalFunction(other, 'Checkout2', { lambdaFunction: fn2 })).not.toThrow();
+  });
+
+  test('an alias of that name made elsewhere in the stack, before or after the service, fails the synth', () => {
+    const synthOf = (build: (stack: Stack, fn: lambda.Function) => void) => {
+      const stack = strictStack();
+      const fn = plainFunction(stack, 'Fn');
+      build(stack, fn);
+      return () => Template.fromStack(stack);
+    };
+    const before = synthOf((stack, fn) => {
+      new lambda.Alias(stack, 'Prod', { aliasName: 'prod', version: fn.currentVersion });
+      new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn, aliasName: 'prod' });
+    });
+    expect(before).toThrow(/Shop\/Checkout: invalid `aliasName`: Shop\/Fn already has an alias named 'prod' \(Shop\/Prod\/Resource\)/);
+    const after = synthOf((stack, fn) => {
+      new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn });
+      new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
+    });
+    expect(after).toThrow(/Shop\/Checkout: invalid `aliasName`: Shop\/Fn already has an alias named 'live' \(Shop\/Live\/Resource\)/);
+    // Another name is fine, and the service's own alias is never counted against it.
+    const otherName = synthOf((stack, fn) => {
+      new lambda.Alias(stack, 'Prod', { aliasName: 'prod', version: fn.currentVersion });
+      new OperationalFunction(stack, 'Checkout', { lambdaFunction: fn });
+    });
+    otherName().resourceCountIs('AWS::Lambda::Alias', 2);
   });
 
   test('runbook API names must look like APIs; the IAM action derived must be well-formed', () => {

@@ -6,8 +6,13 @@ import { IConstruct } from 'constructs';
  * so a user can find the line to change without reading a stack trace.
  */
 export function invalidProp(scope: IConstruct | string, prop: string, message: string): never {
+  throw new Error(invalidPropMessage(scope, prop, message));
+}
+
+/** The message {@link invalidProp} throws, for an error found when the tree is validated. */
+export function invalidPropMessage(scope: IConstruct | string, prop: string, message: string): string {
   const where = typeof scope === 'string' ? scope : scope.node.path;
-  throw new Error(`${where}: invalid \`${prop}\`: ${message}`);
+  return `${where}: invalid \`${prop}\`: ${message}`;
 }
 
 /** A number the construct must read at synth: no tokens, finite. */

@@ -24,6 +24,9 @@ import { ReadinessReport } from '../report/plugin';
 
 /** Construct id of the hub, a direct child of its stack. */
 const HUB_ID = 'CdkOpexOperations';
+
+/** Each stack's hub, by the stack (a lookup among the stack's children would cost a look at every one, for every service). */
+const hubs = new WeakMap<Stack, OperationsHub>();
 /** Value of the `service` tag of what the hub itself alarms on (its response dead-letter queue). */
 export const HUB_SERVICE_NAME = 'cdk-opex';
 export { CATALOG_METADATA_KEY };
@@ -66,8 +69,7 @@ export class OperationsHub extends Construct {
   /** The hub of `scope`'s stack, created on first use. */
   public static of(scope: IConstruct): OperationsHub {
     const stack = operationsStack(scope);
-    const existing = stack.node.children.find((c): c is OperationsHub => c instanceof OperationsHub);
-    return existing ?? new OperationsHub(stack, HUB_ID);
+    return hubs.get(stack) ?? new OperationsHub(stack, HUB_ID);
   }
 
   /**
@@ -81,7 +83,7 @@ export class OperationsHub extends Construct {
   public static _place(scope: Construct, id: string, placeable: boolean): [Construct, string] {
     if (!placeable) return [scope, id];
     const stack = operationsStack(scope);
-    const existing = stack.node.children.find((c): c is OperationsHub => c instanceof OperationsHub);
+    const existing = hubs.get(stack);
     if (!existing && Stack.of(scope) === stack && autoKeepsInStack(stack)) return [scope, id];
     return (existing ?? new OperationsHub(stack, HUB_ID)).placer.place(scope, id);
   }
@@ -109,9 +111,10 @@ export class OperationsHub extends Construct {
     if (scope !== stack) {
       invalidProp(this, 'scope', 'an OperationsHub belongs directly to its stack: `new OperationsHub(stack, id)`');
     }
-    if (stack.node.children.some((c) => c !== this && c instanceof OperationsHub)) {
+    if (hubs.has(stack)) {
       invalidProp(this, 'scope', `stack ${stack.node.path} already has an OperationsHub; create yours before any service, or use OperationsHub.of(scope)`);
     }
+    hubs.set(stack, this);
     if (props.dashboardName !== undefined) {
       matchingString(this, 'dashboardName', props.dashboardName, new RegExp(`^[A-Za-z0-9_-]{1,${Limits.DASHBOARD_NAME_CHARS - 4}}$`),
         `1-${Limits.DASHBOARD_NAME_CHARS - 4} letters, digits, - and _ (room is kept for the -2, -3... of further dashboards)`);

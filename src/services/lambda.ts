@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { Limits } from '../core/limits';
-import { integerInRange, invalidProp, literalMillis, positiveNumber } from '../core/validate';
+import { integerInRange, invalidProp, invalidPropMessage, literalMillis, positiveNumber } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
 import { SignalAlarmSpec } from '../observability/alarm-factory';
 import { SectionLinks, serviceSection } from '../observability/dashboards';
@@ -278,24 +278,25 @@ export function lambdaLogGroupName(fn: lambda.Function): string {
   return config?.logGroup ?? `/aws/lambda/${fn.functionName}`;
 }
 
-/** The function each alias names, resolved once: every service looks through the stack's aliases. */
-const aliasFunctions = new WeakMap<lambda.CfnAlias, string>();
-
-function aliasFunctionRef(stack: Stack, alias: lambda.CfnAlias): string {
-  let ref = aliasFunctions.get(alias);
-  if (ref === undefined) {
-    ref = JSON.stringify(stack.resolve(alias.functionName));
-    aliasFunctions.set(alias, ref);
-  }
-  return ref;
-}
-
 /** Functions an OperationalFunction already operates, with its path. */
 const operatedFunctions = new WeakMap<lambda.Function, string>();
 
+/** What one OperationalFunction claimed: its scope (where its own alias is), the function and the alias name. */
+interface AliasClaim {
+  readonly scope: IConstruct;
+  readonly fn: lambda.Function;
+  readonly aliasName: string;
+}
+
+/** Each stack's claims, checked together against the stack's aliases when the tree is validated. */
+const claimsByStack = new WeakMap<Stack, AliasClaim[]>();
+
 /**
  * Claims `fn` for one OperationalFunction: a second one would create a second alias of
- * the same name and a second deployment group for it, which fails at deploy time.
+ * the same name and a second deployment group for it, which fails at deploy time. An
+ * alias of the same name made through the function (`fn.addAlias`) is refused at once;
+ * one made anywhere else in the stack, before or after, when the tree is validated (one
+ * look through the stack for all its functions, instead of one per function).
  */
 export function claimFunction(scope: IConstruct, fn: lambda.Function, aliasName: string): void {
   const owner = operatedFunctions.get(fn);
@@ -304,11 +305,41 @@ export function claimFunction(scope: IConstruct, fn: lambda.Function, aliasName:
   }
   const stack = Stack.of(fn);
   const functionRef = JSON.stringify(stack.resolve(fn.functionName));
-  const existing = stack.node.findAll().find((c): c is lambda.CfnAlias => c instanceof lambda.CfnAlias
-    && c.name === aliasName && aliasFunctionRef(stack, c) === functionRef);
-  if (existing) {
-    invalidProp(scope, 'aliasName', `${fn.node.path} already has an alias named '${aliasName}' (${existing.node.path}); `
-      + 'Lambda rejects a second alias of the same name at deploy time. Pass another aliasName, or remove the existing alias');
-  }
+  const existing = fn.node.findAll().find((c) => sameAlias(stack, c, aliasName, functionRef));
+  if (existing) invalidProp(scope, 'aliasName', aliasTaken(fn, aliasName, existing));
   operatedFunctions.set(fn, scope.node.path);
+  let claims = claimsByStack.get(stack);
+  if (!claims) {
+    claims = [];
+    claimsByStack.set(stack, claims);
+    const all = claims;
+    stack.node.addValidation({ validate: () => aliasConflicts(stack, all) });
+  }
+  claims.push({ scope, fn, aliasName });
+}
+
+/** Whether `c` is an alias named `aliasName` of the function `functionRef` (its resolved name) names. */
+function sameAlias(stack: Stack, c: IConstruct, aliasName: string, functionRef: string): c is lambda.CfnAlias {
+  return c instanceof lambda.CfnAlias && c.name === aliasName && JSON.stringify(stack.resolve(c.functionName)) === functionRef;
+}
+
+function aliasTaken(fn: lambda.Function, aliasName: string, existing: IConstruct): string {
+  return `${fn.node.path} already has an alias named '${aliasName}' (${existing.node.path}); `
+    + 'Lambda rejects a second alias of the same name at deploy time. Pass another aliasName, or remove the existing alias';
+}
+
+/** An error for each claim whose function has another alias of the claimed name in the stack (its own alias aside). */
+function aliasConflicts(stack: Stack, claims: AliasClaim[]): string[] {
+  const aliases = new Map<string, lambda.CfnAlias[]>();
+  for (const c of stack.node.findAll()) {
+    if (!(c instanceof lambda.CfnAlias)) continue;
+    const key = `${c.name} ${JSON.stringify(stack.resolve(c.functionName))}`;
+    aliases.set(key, [...aliases.get(key) ?? [], c]);
+  }
+  return claims.flatMap(({ scope, fn, aliasName }) => {
+    const own = `${scope.node.path}/`;
+    const other = (aliases.get(`${aliasName} ${JSON.stringify(stack.resolve(fn.functionName))}`) ?? [])
+      .find((c) => !c.node.path.startsWith(own));
+    return other ? [invalidPropMessage(scope, 'aliasName', aliasTaken(fn, aliasName, other))] : [];
+  });
 }
