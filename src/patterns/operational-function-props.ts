@@ -15,7 +15,8 @@ export interface OperationalFunctionProps extends OperationalServiceOptions {
   readonly lambdaFunction: lambda.Function;
   /**
    * Name of the alias that serves traffic; point callers at it: 1-128 letters, digits,
-   * - and _, not only digits. The function must not already have an alias of this name.
+   * - and _, not only digits. The function must have no other alias of this name in its
+   * stack, made before or after this construct (checked at synth).
    * @default 'live'
    */
   readonly aliasName?: string;
