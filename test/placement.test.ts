@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnResource, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, CfnWaitConditionHandle, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   AlarmPolicy, GameDay, GameDayFault, Limits, OperationalFunction, OperationalQueueWorker, OperationsHub, OperationsLog, PlacementMode,
@@ -196,6 +196,11 @@ describe('a placed service behaves as if it were where it was written', () => {
   });
   const worker = new OperationalFunction(team, 'Worker', { lambdaFunction: plainFunction(team, 'WorkerFn'), serviceName: 'checkout-worker' });
   const other = new OperationalFunction(stack, 'Api', { lambdaFunction: plainFunction(stack, 'OtherFn'), serviceName: 'other-api' });
+  // Aspects on the scope it was written in, added after the services (aspects run at synth): a tag, and a read-only one.
+  Tags.of(team).add('cost-center', 'payments');
+  Validations.of(team).acknowledge({ id: 'AwsSolutions-SNS3', reason: 'the team acknowledges this for everything it owns' });
+  const visits = new Map<IConstruct, number>();
+  Aspects.of(team).add({ visit: (node) => visits.set(node, (visits.get(node) ?? 0) + 1) }, { priority: AspectPriority.READONLY });
 
   test('a service with game days stays in the stack, and a GameDay cannot be given to a placed service', () => {
     const drilled = new OperationalFunction(stack, 'Drilled', {
@@ -222,6 +227,32 @@ describe('a placed service behaves as if it were where it was written', () => {
       expect(nestedBodies.length).toBeGreaterThan(0);
       expect(nestedBodies.some((b) => b.includes('Operations health'))).toBe(false);
     }
+  });
+
+  test('the aspects of its scope reach it: a tag on the scope tags its alarms in the nested stack, and nothing outside the scope', () => {
+    const nestedOf = (svc: OperationalFunction) => Template.fromStack(Stack.of(svc)).toJSON().Resources;
+    const tags = (svc: OperationalFunction) =>
+      nestedOf(svc)[Stack.of(svc).getLogicalId(svc.healthAlarm.node.defaultChild as CfnResource)].Properties.Tags;
+    expect(Stack.of(api)).not.toBe(stack);
+    expect(tags(api)).toEqual(expect.arrayContaining([{ Key: 'cost-center', Value: 'payments' }]));
+    expect(tags(worker)).toEqual(expect.arrayContaining([{ Key: 'cost-center', Value: 'payments' }]));
+    expect(tags(other)).not.toEqual(expect.arrayContaining([{ Key: 'cost-center', Value: 'payments' }]));
+    // Visited once, as in place (not once per band); and never outside the scope.
+    expect(visits.get(api.healthAlarm.node.defaultChild!)).toBe(1);
+    expect(visits.get(api.alias)).toBe(1);
+    expect(visits.has(other.healthAlarm.node.defaultChild!)).toBe(false);
+  });
+
+  test('the acknowledgements on its scope reach it: each is repeated on the placed service, which is not under the scope', () => {
+    Template.fromStack(stack); // acknowledgements are forwarded when the tree is validated
+    const acknowledged = (c: IConstruct) => c.node.metadata.filter((e) => e.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((e) => Object.entries(e.data as Record<string, string>)).filter(([id]) => id.includes('AwsSolutions-SNS3'));
+    const own = acknowledged(team);
+    expect(own).toHaveLength(1);
+    expect(api.node.scopes).not.toContain(team);
+    expect(acknowledged(api)).toEqual(own);
+    expect(acknowledged(worker)).toEqual(own);
+    expect(acknowledged(other)).toEqual([]);
   });
 
   test('the alarm policy set on its scope applies', () => {
