@@ -38,6 +38,7 @@ export function recordRequestedScope(placed: IConstruct, requested: IConstruct):
   const stack = Stack.of(requested);
   // The scopes below the stack both share: the stack's own aspects and acknowledgements reach its nested stacks already.
   const chain = requested.node.scopes.slice(requested.node.scopes.indexOf(stack) + 1);
+  if (chain.length === 0) return; // asked for on the stack itself: nothing between to forward
   forwardAspects(placed, chain);
   placed.node.addValidation({ validate: () => forwardAcknowledgements(placed, chain) });
 }

@@ -1,4 +1,5 @@
 import { asList, identifies, literalString, referencedId, referencedIds, Resources, resourcesOfType } from './template';
+import { append } from '../core/collections';
 
 /** Resource types that are services, and their kind. */
 export const SERVICE_TYPES: Record<string, string> = {
@@ -115,15 +116,14 @@ function consumers(resources: Resources): Consumers {
   let found = consumersOf.get(resources);
   if (!found) {
     found = { aliases: new Map(), queuesOf: new Map() };
-    const add = <V>(map: Map<string, V[]>, key: string, value: V) => map.set(key, [...map.get(key) ?? [], value]);
     for (const [id, r] of resourcesOfType(resources, 'AWS::Lambda::Alias')) {
-      for (const fn of referencedIds(r.Properties?.FunctionName)) add(found.aliases, fn, id);
+      for (const fn of referencedIds(r.Properties?.FunctionName)) append(found.aliases, fn, id);
     }
     resourcesOfType(resources, 'AWS::Lambda::EventSourceMapping').forEach(([, r], at) => {
       const queue = referencedId(r.Properties?.EventSourceArn);
       if (queue === undefined) return;
       const mapping = { at, queue };
-      for (const invoked of referencedIds(r.Properties?.FunctionName)) add(found!.queuesOf, invoked, mapping);
+      for (const invoked of referencedIds(r.Properties?.FunctionName)) append(found!.queuesOf, invoked, mapping);
     });
     consumersOf.set(resources, found);
   }

@@ -3,6 +3,7 @@ import { DeploymentFact, deploymentOf } from './deployments';
 import { identityKeys, namesResource, SERVICE_TYPES } from './identities';
 import { RunbookStartFact, runbookStarts, selectsAlarm } from './responses';
 import { asList, cfnText, CfnResourceJson, literalString, referencedId, referencedIds, Resources, resourcesOfType } from './template';
+import { append } from '../core/collections';
 
 /**
  * One template's resources with the relations between them computed once: the alarms on a
@@ -268,11 +269,4 @@ export class StackModel {
   public documentLabel(documentId: string): string {
     return literalString(this.resources[documentId]?.Properties?.Name) ?? documentId;
   }
-}
-
-/** Adds `value` to the list `map` holds at `key`. */
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

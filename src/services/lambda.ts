@@ -2,6 +2,7 @@ import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { append } from '../core/collections';
 import { Limits } from '../core/limits';
 import { integerInRange, invalidProp, invalidPropMessage, literalMillis, positiveNumber } from '../core/validate';
 import { OperationsHub } from '../hub/operations-hub';
@@ -334,7 +335,7 @@ function aliasConflicts(stack: Stack, claims: AliasClaim[]): string[] {
   for (const c of stack.node.findAll()) {
     if (!(c instanceof lambda.CfnAlias)) continue;
     const key = `${c.name} ${JSON.stringify(stack.resolve(c.functionName))}`;
-    aliases.set(key, [...aliases.get(key) ?? [], c]);
+    append(aliases, key, c);
   }
   return claims.flatMap(({ scope, fn, aliasName }) => {
     const own = `${scope.node.path}/`;
